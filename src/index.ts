@@ -1,0 +1,7 @@
+// The public API of tensorscope: everything users import comes from here (locked by test/api.test.ts).
+import { selectBackend } from "./backend";
+
+selectBackend();
+
+export { tf, ready, selectBackend, BACKEND_ENV_VAR } from "./backend";
+export type { BackendChoice, BackendInfo } from "./backend";

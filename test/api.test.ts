@@ -1,0 +1,10 @@
+// Locks the public API: adding or removing an export must be a deliberate change to this list.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tensorscope from "../src/index";
+
+const EXPECTED_EXPORTS = ["BACKEND_ENV_VAR", "ready", "selectBackend", "tf"];
+
+test("the public API exports exactly the documented names", () => {
+  assert.deepEqual(Object.keys(tensorscope).sort(), [...EXPECTED_EXPORTS].sort());
+});
