@@ -1,0 +1,278 @@
+// Runs a tfjs LayersModel's OWN nodes in depth order, eagerly, so that any inner layer's output can be captured
+// or replaced by a given tensor (to differentiate with respect to it). Splitting the model into sub-models fails at
+// Add layers and adds nodes to reused layers; tf.model over a nested model's inner layer is "Graph disconnected";
+// model.execute throws on nested models. Walking the nodes works for all of them and never edits the model.
+import type { Node } from "@tensorflow/tfjs-layers/dist/engine/topology";
+import type { SymbolicTensor } from "@tensorflow/tfjs-layers/dist/engine/topology";
+import { tf } from "../backend";
+import type { Container as ContainerClass } from "@tensorflow/tfjs-layers/dist/engine/container";
+
+export type Layer = tf.layers.Layer;
+type Container = ContainerClass;
+/** A layer name (nested model: "outer/inner" path), or an index into model.layers (negative: from the end). */
+export type LayerRef = string | number;
+
+export interface RunOptions {
+  /** Layers whose outputs to return, in this order (a shared layer: its first call). */
+  capture?: LayerRef[];
+  /** Use this tensor as the layer's output (every call of it), e.g. to take gradients with respect to it. */
+  substitute?: { layer: LayerRef; value: tf.Tensor };
+  /** Compute only what the captured layers need (feature maps): `outputs` is then empty. */
+  stopAfterCapture?: boolean;
+  /** Replaces how a layer is called, e.g. guided backprop re-implements ReLU gradients. */
+  callLayer?: (
+    layer: Layer,
+    inputs: tf.Tensor[],
+    defaultCall: () => tf.Tensor | tf.Tensor[],
+  ) => tf.Tensor | tf.Tensor[];
+}
+
+export interface RunResult {
+  outputs: tf.Tensor[];
+  captured: tf.Tensor[];
+}
+
+interface Plan {
+  capture: Layer[];
+  captured: Map<Layer, tf.Tensor>;
+  substitute?: { layer: Layer; value: tf.Tensor };
+  callLayer?: RunOptions["callLayer"];
+}
+
+/**
+ * Runs `model` on `inputs` in inference mode (training=false). The returned tensors belong to the caller;
+ * everything computed in between is released.
+ */
+export function runModel(
+  model: tf.LayersModel,
+  inputs: tf.Tensor | tf.Tensor[],
+  options: RunOptions = {},
+): RunResult {
+  const inputList = Array.isArray(inputs) ? inputs : [inputs];
+  const container = model as unknown as Container;
+  if (inputList.length !== container.inputs.length) {
+    throw new Error(
+      `model "${model.name}" takes ${container.inputs.length} input(s), got ${inputList.length} tensor(s)`,
+    );
+  }
+  const plan: Plan = {
+    capture: (options.capture ?? []).map((ref) => resolveLayer(model, ref)),
+    captured: new Map(),
+    substitute: options.substitute && {
+      layer: resolveLayer(model, options.substitute.layer),
+      value: options.substitute.value,
+    },
+    callLayer: options.callLayer,
+  };
+  return tf.tidy(() => {
+    const outputs = walk(container, inputList, plan, !options.stopAfterCapture) ?? [];
+    const captured = plan.capture.map((layer) => {
+      const value = plan.captured.get(layer);
+      if (!value) throw new Error(`layer "${layer.name}" was not reached while running "${model.name}"`);
+      return value;
+    });
+    // Inputs and the substitute belong to the caller: hand back copies so that disposing results is always safe.
+    const own = (t: tf.Tensor) => (inputList.includes(t) || t === plan.substitute?.value ? t.clone() : t);
+    return { outputs: outputs.map(own), captured: captured.map(own) };
+  });
+}
+
+type Values = Map<Layer, Map<number, tf.Tensor[]>>;
+
+function walk(
+  container: Container,
+  inputs: tf.Tensor[],
+  plan: Plan,
+  needOutputs: boolean,
+): tf.Tensor[] | null {
+  const values: Values = new Map();
+  container.inputs.forEach((symbolic, i) => {
+    store(values, symbolic.sourceLayer, symbolic.nodeIndex, [inputs[i]]);
+    remember(plan, symbolic.sourceLayer, inputs[i]);
+  });
+  const { needed, consumed } = plan_(container, plan, needOutputs);
+  const depths = Object.keys(container.nodesByDepth)
+    .map(Number)
+    .sort((a, b) => b - a);
+  for (const depth of depths) {
+    for (const node of container.nodesByDepth[depth]) {
+      if (!needed.has(node) || node.inboundLayers.length === 0) continue;
+      const layer = node.outboundLayer;
+      const nodeIndex = layer.inboundNodes.indexOf(node);
+      const outputs =
+        plan.substitute?.layer === layer
+          ? [plan.substitute.value]
+          : callNode(layer, gatherInputs(values, node), plan, consumed.has(node));
+      store(values, layer, nodeIndex, outputs);
+      remember(plan, layer, outputs[0]);
+    }
+  }
+  if (!needOutputs) return null;
+  return container.outputs.map((s: SymbolicTensor) =>
+    lookup(values, s.sourceLayer, s.nodeIndex, s.tensorIndex),
+  );
+}
+
+function callNode(layer: Layer, inputs: tf.Tensor[], plan: Plan, outputsNeeded: boolean): tf.Tensor[] {
+  if (isContainer(layer)) return walk(layer, inputs, plan, outputsNeeded) ?? [];
+  const defaultCall = () => callLayer(layer, inputs);
+  const result = plan.callLayer ? plan.callLayer(layer, inputs, defaultCall) : defaultCall();
+  return Array.isArray(result) ? result : [result];
+}
+
+/**
+ * Which nodes must run: ancestors of the wanted outputs and of the captured layers, not looking past a substituted
+ * layer. `consumed` are the nodes whose outputs something else needs (a nested model only wanted for a capture
+ * inside it need not compute its own outputs).
+ */
+function plan_(
+  container: Container,
+  plan: Plan,
+  needOutputs: boolean,
+): { needed: Set<Node>; consumed: Set<Node> } {
+  const own = new Set(Object.values(container.nodesByDepth).flat());
+  const needed = new Set<Node>();
+  const consumed = new Set<Node>();
+  const visit = (node: Node, isConsumed: boolean) => {
+    if (isConsumed) consumed.add(node);
+    if (needed.has(node)) return;
+    needed.add(node);
+    if (plan.substitute?.layer === node.outboundLayer) return;
+    node.inboundLayers.forEach((from, j) => visit(from.inboundNodes[node.nodeIndices[j]], true));
+  };
+  if (needOutputs) {
+    for (const s of container.outputs) visit(s.sourceLayer.inboundNodes[s.nodeIndex], true);
+  }
+  const pending = plan.capture.filter((layer) => !plan.captured.has(layer));
+  for (const node of own) {
+    const layer = node.outboundLayer;
+    if (pending.includes(layer)) visit(node, true);
+    else if (isContainer(layer) && pending.some((c) => findLayer(layer, c))) visit(node, false);
+  }
+  return { needed, consumed };
+}
+
+function gatherInputs(values: Values, node: Node): tf.Tensor[] {
+  return node.inboundLayers.map((from, j) =>
+    lookup(values, from, node.nodeIndices[j], node.tensorIndices[j]),
+  );
+}
+
+function store(values: Values, layer: Layer, nodeIndex: number, outputs: tf.Tensor[]): void {
+  let byNode = values.get(layer);
+  if (!byNode) values.set(layer, (byNode = new Map()));
+  byNode.set(nodeIndex, outputs);
+}
+
+function lookup(values: Values, layer: Layer, nodeIndex: number, tensorIndex: number): tf.Tensor {
+  const value = values.get(layer)?.get(nodeIndex)?.[tensorIndex];
+  if (!value) throw new Error(`internal: no value for ${layer.name}[${nodeIndex}][${tensorIndex}]`);
+  return value;
+}
+
+function remember(plan: Plan, layer: Layer, value: tf.Tensor | undefined): void {
+  if (value && plan.capture.includes(layer) && !plan.captured.has(layer)) plan.captured.set(layer, value);
+}
+
+interface Conv2DInternals {
+  rank: number;
+  dataFormat: string;
+  kernel: { read(): tf.Tensor4D };
+  bias: { read(): tf.Tensor1D } | null;
+  strides: [number, number];
+  padding: "valid" | "same";
+  dilationRate: number | [number, number];
+  activation: { apply(x: tf.Tensor): tf.Tensor } | null;
+}
+
+/**
+ * Calls one layer eagerly. A Conv2D is re-done un-fused: under a gradient tape tfjs keeps linear-activation convs
+ * fused, and the fused op's gradient also computes the filter gradient (20x slower on cpu, missing on wasm).
+ */
+export function callLayer(layer: Layer, inputs: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+  const x = inputs.length === 1 ? inputs[0] : inputs;
+  if (layer.getClassName() === "Conv2D" && !Array.isArray(x) && x.rank === 4) {
+    const conv = layer as unknown as Conv2DInternals;
+    if (conv.rank === 2 && conv.dataFormat === "channelsLast") {
+      let y: tf.Tensor = tf.conv2d(
+        x as tf.Tensor4D,
+        conv.kernel.read(),
+        conv.strides,
+        conv.padding,
+        "NHWC",
+        conv.dilationRate,
+      );
+      if (conv.bias) y = tf.add(y, conv.bias.read());
+      return conv.activation ? conv.activation.apply(y) : y;
+    }
+  }
+  return layer.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+}
+
+function isContainer(layer: Layer): layer is Container {
+  return "nodesByDepth" in layer && Array.isArray((layer as Partial<Container>).layers);
+}
+
+/** Whether `target` is `container` or lies (at any depth) inside it. */
+function findLayer(container: Container, target: Layer): boolean {
+  return container.layers.some((l) => l === target || (isContainer(l) && findLayer(l, target)));
+}
+
+/** Every layer with its path ("outer/inner" inside nested models), depth-first in model order. */
+export function layerPaths(model: tf.LayersModel | Container): { path: string; layer: Layer }[] {
+  return (model as Container).layers.flatMap((layer) => [
+    { path: layer.name, layer },
+    ...(isContainer(layer)
+      ? layerPaths(layer).map((e) => ({ path: `${layer.name}/${e.path}`, layer: e.layer }))
+      : []),
+  ]);
+}
+
+/** Finds a layer by name, "outer/inner" path, a name unique inside nested models, or index into model.layers. */
+export function resolveLayer(model: tf.LayersModel, ref: LayerRef): Layer {
+  const layers = (model as unknown as Container).layers;
+  if (typeof ref === "number") {
+    const index = ref < 0 ? layers.length + ref : ref;
+    if (!Number.isInteger(ref) || index < 0 || index >= layers.length) {
+      throw new RangeError(
+        `layer index ${ref} is outside model "${model.name}", which has ${layers.length} layers (0..${layers.length - 1})`,
+      );
+    }
+    return layers[index];
+  }
+  if (typeof ref !== "string") {
+    throw new TypeError(`a layer is named by a string or indexed by a number, got ${typeof ref}`);
+  }
+  const all = layerPaths(model);
+  const byPath = all.find((e) => e.path === ref);
+  if (byPath) return byPath.layer;
+  const byName = all.filter((e) => e.layer.name === ref);
+  if (byName.length === 1) return byName[0].layer;
+  if (byName.length > 1) {
+    throw new Error(
+      `layer name "${ref}" is ambiguous in model "${model.name}"; use a path: ${byName.map((e) => e.path).join(", ")}`,
+    );
+  }
+  const nearest = all
+    .map((e) => ({
+      path: e.path,
+      distance: Math.min(editDistance(ref, e.path), editDistance(ref, e.layer.name)),
+    }))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, 5)
+    .map((e) => `"${e.path}"`);
+  throw new Error(`no layer "${ref}" in model "${model.name}"; nearest names: ${nearest.join(", ")}`);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
