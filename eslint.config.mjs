@@ -10,6 +10,7 @@ export default tseslint.config(
       ".cache/**",
       "widgets/lib/**",
       "widgets/labextension/**",
+      "widgets/labextension-src/lib/**",
       "test/fixtures/**",
       "test/artifacts/**",
       "runs/**",

@@ -1,0 +1,89 @@
+// Common ground of every tensorscope view: a root element with a title, a "disconnected" banner when the
+// kernel is gone (the view keeps working on the data it already has), and safe ways to build DOM from
+// user-named things (text only, never markup).
+import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
+import { MODULE_NAME, MODULE_VERSION } from "../../src/shared/protocol";
+
+export function modelDefaults(name: string, view: string): Record<string, unknown> {
+  return {
+    _model_name: `${name}Model`,
+    _model_module: MODULE_NAME,
+    _model_module_version: MODULE_VERSION,
+    _view_name: `${view}View`,
+    _view_module: MODULE_NAME,
+    _view_module_version: MODULE_VERSION,
+  };
+}
+
+export class TensorscopeModel extends DOMWidgetModel {
+  override defaults(): Backbone.ObjectHash {
+    return { ...super.defaults(), title: "" };
+  }
+}
+
+/** Creates an element; `text` goes in as textContent so names like "<img onerror=…>" stay inert. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = "",
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export abstract class TensorscopeView extends DOMWidgetView {
+  protected body!: HTMLDivElement;
+  private banner!: HTMLDivElement;
+
+  override render(): void {
+    this.el.classList.add("tensorscope-widget");
+    this.el.style.fontFamily = "var(--jp-ui-font-family, sans-serif)";
+    this.el.style.fontSize = "12px";
+    const title = el("div", "tensorscope-title", String(this.model.get("title") ?? ""));
+    title.style.fontWeight = "bold";
+    this.banner = el("div", "tensorscope-disconnected", "disconnected: the kernel is gone, this view can no longer update");
+    this.banner.style.cssText = "display:none;color:#a00;background:#fee;padding:2px 6px;margin:2px 0";
+    this.body = el("div", "tensorscope-body");
+    this.el.append(title, this.banner, this.body);
+    this.listenTo(this.model, "comm_live_update", () => this.showLiveness());
+    this.showLiveness();
+    this.renderBody();
+  }
+
+  protected abstract renderBody(): void;
+
+  private showLiveness(): void {
+    const live = (this.model as unknown as { comm_live?: boolean }).comm_live !== false;
+    this.banner.style.display = live ? "none" : "block";
+    this.el.classList.toggle("tensorscope-dead", !live);
+  }
+
+  /** Sends a user's change to the kernel when it is there; the view never waits for an answer. */
+  protected syncToKernel(attrs: Record<string, unknown>): void {
+    this.model.set(attrs);
+    const model = this.model as unknown as { comm_live?: boolean; comm?: unknown };
+    if (model.comm_live === false || !model.comm) return;
+    try {
+      this.touch();
+    } catch (error) {
+      console.warn("tensorscope: could not sync to the kernel", error);
+    }
+  }
+}
+
+/** A canvas sized in CSS pixels. */
+export function makeCanvas(width: number, height: number, className: string): HTMLCanvasElement {
+  const canvas = el("canvas", className);
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.display = "block";
+  return canvas;
+}
+
+export function context2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new Error("no 2-D canvas context");
+  return ctx;
+}

@@ -1,0 +1,20 @@
+// The JupyterLab plugin: registers tensorscope's widget models and views with the widget manager
+// (@jupyter-widgets/jupyterlab-manager), which then creates them when the kernel opens a comm naming them.
+import { IJupyterWidgetRegistry } from "@jupyter-widgets/base";
+import { MODULE_NAME, MODULE_VERSION } from "../../src/shared/protocol";
+import * as histogram from "./histogram";
+
+const plugin = {
+  id: `${MODULE_NAME}:plugin`,
+  requires: [IJupyterWidgetRegistry],
+  autoStart: true,
+  activate: (_app: unknown, registry: IJupyterWidgetRegistry): void => {
+    registry.registerWidget({
+      name: MODULE_NAME,
+      version: MODULE_VERSION,
+      exports: { ...histogram },
+    });
+  },
+};
+
+export default plugin;
