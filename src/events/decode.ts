@@ -1,0 +1,198 @@
+// Turns serialized tensorboard.Event payloads into plain records: legacy values (simple_value, histo, image) and
+// their plugin-tensor successors (scalars, histograms, images, text, hparams) become the same shapes, the way
+// TensorBoard's data_compat upgrades them. Summary metadata appears only on a tag's first value, so the decoder
+// remembers each tag's plugin.
+import { EventProto, HParamsPluginDataProto, TO_OBJECT, DT, toNumber, type Long } from "./schema";
+import type { Histogram } from "./histogram";
+
+export interface ImageData {
+  width: number;
+  height: number;
+  /** Encoded image bytes (PNG, JPEG or GIF), as stored. */
+  encoded: Buffer;
+}
+
+export interface HparamsData {
+  kind: "experiment" | "session_start_info" | "session_end_info";
+  data: Record<string, unknown>;
+}
+
+export type SummaryItem =
+  | { type: "scalar"; tag: string; value: number }
+  | { type: "histogram"; tag: string; histogram: Histogram }
+  | { type: "image"; tag: string; images: ImageData[] }
+  | { type: "text"; tag: string; text: string }
+  | { type: "hparams"; tag: string; hparams: HparamsData }
+  | { type: "foreign"; tag: string; kind: string };
+
+export type EventRecord =
+  | { kind: "file_version"; wallTime: number; step: number; version: string }
+  | { kind: "summary"; wallTime: number; step: number; items: SummaryItem[] }
+  | { kind: "graph"; wallTime: number; step: number; graphDef: Buffer }
+  | { kind: "foreign"; wallTime: number; step: number; what: string };
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- decoded protobuf messages are dynamic */
+
+function numbersOfTensor(tensor: any): number[] {
+  const content: Uint8Array | undefined = tensor.tensor_content;
+  if (content && content.length > 0) {
+    const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
+    const read: Record<number, [number, (o: number) => number]> = {
+      [DT.FLOAT]: [4, (o) => view.getFloat32(o, true)],
+      [DT.DOUBLE]: [8, (o) => view.getFloat64(o, true)],
+      [DT.INT32]: [4, (o) => view.getInt32(o, true)],
+      [DT.INT64]: [8, (o) => Number(view.getBigInt64(o, true))],
+    };
+    const reader = read[tensor.dtype];
+    if (!reader) return [];
+    const [size, get] = reader;
+    return Array.from({ length: Math.floor(content.length / size) }, (_, i) => get(i * size));
+  }
+  for (const field of ["float_val", "double_val", "int_val"]) if (tensor[field]?.length) return tensor[field];
+  if (tensor.int64_val?.length) return tensor.int64_val.map((v: Long) => toNumber(v));
+  return [];
+}
+
+function histogramFromProto(h: any): Histogram {
+  return {
+    min: h.min ?? 0,
+    max: h.max ?? 0,
+    num: h.num ?? 0,
+    sum: h.sum ?? 0,
+    sumSquares: h.sum_squares ?? 0,
+    bucketLimits: h.bucket_limit ?? [],
+    bucketCounts: h.bucket ?? [],
+  };
+}
+
+/** A v2 histogram tensor of [k, 3] rows (left, right, count) as bucket limits (right edges) and counts. */
+function histogramFromTensor(tensor: any): Histogram {
+  const flat = numbersOfTensor(tensor);
+  const rows = Math.floor(flat.length / 3);
+  const bucketLimits: number[] = [];
+  const bucketCounts: number[] = [];
+  let num = 0;
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    const [left, right, count] = [flat[3 * r], flat[3 * r + 1], flat[3 * r + 2]];
+    bucketLimits.push(right);
+    bucketCounts.push(count);
+    num += count;
+    sum += ((left + right) / 2) * count;
+  }
+  const min = rows > 0 ? flat[0] : 0;
+  const max = rows > 0 ? flat[3 * rows - 2] : 0;
+  return { min, max, num, sum, sumSquares: NaN, bucketLimits, bucketCounts };
+}
+
+function imagesFromTensor(tensor: any): ImageData[] {
+  const strings: Buffer[] = tensor.string_val ?? [];
+  if (strings.length < 3) return [];
+  const width = Number(strings[0].toString());
+  const height = Number(strings[1].toString());
+  return strings.slice(2).map((encoded) => ({ width, height, encoded }));
+}
+
+function textFromTensor(tensor: any): string {
+  const strings: Buffer[] = tensor.string_val ?? [];
+  const dims: number[] = (tensor.tensor_shape?.dim ?? []).map((d: any) => toNumber(d.size));
+  const cells = strings.map((s) => s.toString("utf8"));
+  if (dims.length === 2 && dims[0] * dims[1] === cells.length) {
+    // TensorBoard renders a rank-2 text tensor as a table; Markdown keeps that meaning.
+    const rows = Array.from(
+      { length: dims[0] },
+      (_, r) => `| ${cells.slice(r * dims[1], (r + 1) * dims[1]).join(" | ")} |`,
+    );
+    return [rows[0], `|${" --- |".repeat(dims[1])}`, ...rows.slice(1)].join("\n");
+  }
+  return cells.join("\n");
+}
+
+function hparamsItem(tag: string, content: Uint8Array): SummaryItem {
+  const decoded: any = HParamsPluginDataProto.toObject(HParamsPluginDataProto.decode(content), TO_OBJECT);
+  const kind = (["experiment", "session_start_info", "session_end_info"] as const).find((k) => decoded[k]);
+  if (!kind) return { type: "foreign", tag, kind: "plugin:hparams" };
+  return { type: "hparams", tag, hparams: { kind, data: decoded[kind] } };
+}
+
+/** Remembers the plugin of every tag of one run (metadata is written only with a tag's first value). */
+export class SummaryDecoder {
+  private readonly pluginOfTag = new Map<string, string>();
+
+  decodeValue(v: any): SummaryItem {
+    const tag: string = v.tag || v.node_name || "";
+    let plugin = this.pluginOfTag.get(tag);
+    const metadataPlugin: string | undefined = v.metadata?.plugin_data?.plugin_name;
+    if (metadataPlugin !== undefined && plugin === undefined) {
+      plugin = metadataPlugin;
+      this.pluginOfTag.set(tag, plugin);
+    }
+    switch (v.value) {
+      case "simple_value":
+        return { type: "scalar", tag, value: v.simple_value };
+      case "histo":
+        return { type: "histogram", tag, histogram: histogramFromProto(v.histo) };
+      case "image":
+        return { type: "image", tag, images: [imageOfProto(v.image)] };
+      case "tensor":
+        return this.tensorItem(tag, plugin ?? "", v.tensor);
+      case "audio":
+        return { type: "foreign", tag, kind: "audio" };
+      case undefined:
+        if (plugin === "hparams")
+          return hparamsItem(tag, v.metadata?.plugin_data?.content ?? new Uint8Array());
+        return { type: "foreign", tag, kind: plugin ? `plugin:${plugin}` : "empty" };
+      default:
+        return { type: "foreign", tag, kind: String(v.value) };
+    }
+  }
+
+  private tensorItem(tag: string, plugin: string, tensor: any): SummaryItem {
+    switch (plugin) {
+      case "scalars": {
+        const [value] = numbersOfTensor(tensor);
+        return value === undefined
+          ? { type: "foreign", tag, kind: "plugin:scalars" }
+          : { type: "scalar", tag, value };
+      }
+      case "histograms":
+        return { type: "histogram", tag, histogram: histogramFromTensor(tensor) };
+      case "images":
+        return { type: "image", tag, images: imagesFromTensor(tensor) };
+      case "text":
+        return { type: "text", tag, text: textFromTensor(tensor) };
+      default:
+        return { type: "foreign", tag, kind: `plugin:${plugin || "tensor"}` };
+    }
+  }
+}
+
+function imageOfProto(image: any): ImageData {
+  return {
+    width: image.width ?? 0,
+    height: image.height ?? 0,
+    encoded: Buffer.from(image.encoded_image_string ?? []),
+  };
+}
+
+/** Decodes one Event payload; throws on bytes that are not an Event (callers count those). */
+export function decodeEvent(payload: Uint8Array, decoder: SummaryDecoder): EventRecord {
+  const e: any = EventProto.decode(payload);
+  const wallTime: number = e.wall_time ?? 0;
+  const step = toNumber(e.step);
+  switch (e.what) {
+    case "summary":
+      return {
+        kind: "summary",
+        wallTime,
+        step,
+        items: (e.summary.value ?? []).map((v: any) => decoder.decodeValue(v)),
+      };
+    case "file_version":
+      return { kind: "file_version", wallTime, step, version: e.file_version };
+    case "graph_def":
+      return { kind: "graph", wallTime, step, graphDef: Buffer.from(e.graph_def) };
+    default:
+      return { kind: "foreign", wallTime, step, what: e.what ?? "empty" };
+  }
+}

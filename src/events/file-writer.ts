@@ -1,0 +1,120 @@
+// One open event file: records are framed into an in-memory buffer and written with one system call per flush
+// (every flushSecs, on flush()/close() and at process exit), so logging never waits on the disk.
+import { closeSync, mkdirSync, openSync, writeSync, accessSync, constants } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { recordSize, writeRecord } from "./record";
+import { EventProto } from "./schema";
+
+const INITIAL_BUFFER_BYTES = 1 << 20;
+const SOURCE_WRITER = "tensorscope";
+
+let fileCounter = 0;
+const openWriters = new Set<EventFileWriter>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' handlers must be synchronous; flush() is, so nothing buffered is lost on a normal exit.
+  process.on("exit", () => {
+    for (const writer of openWriters) writer.close();
+  });
+}
+
+/** `events.out.tfevents.<10-digit seconds>.<host>.<pid>.<n>`, the name PyTorch and TensorBoard use. */
+export function eventFileName(now = Date.now(), suffix = ""): string {
+  const seconds = String(Math.floor(now / 1000)).padStart(10, "0");
+  return `events.out.tfevents.${seconds}.${hostname()}.${process.pid}.${fileCounter++}${suffix}`;
+}
+
+export interface EventFileWriterOptions {
+  flushSecs?: number;
+  filenameSuffix?: string;
+}
+
+export class EventFileWriter {
+  readonly path: string;
+  private fd: number | undefined;
+  private buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  private used = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly logdir: string,
+    options: EventFileWriterOptions = {},
+  ) {
+    const flushSecs = options.flushSecs ?? 2;
+    if (!(flushSecs > 0)) throw new RangeError(`flushSecs must be a positive number, got ${flushSecs}`);
+    this.path = join(logdir, eventFileName(Date.now(), options.filenameSuffix ?? ""));
+    this.fd = openEventFile(logdir, this.path);
+    this.appendPayload(
+      EventProto.encode({
+        wall_time: Date.now() / 1000,
+        file_version: "brain.Event:2",
+        source_metadata: { writer: SOURCE_WRITER },
+      }).finish(),
+    );
+    this.flush();
+    this.timer = setInterval(() => this.flush(), flushSecs * 1000);
+    this.timer.unref();
+    openWriters.add(this);
+    installExitHook();
+  }
+
+  get closed(): boolean {
+    return this.fd === undefined;
+  }
+
+  /** Room for `bytes` more bytes at `this.used`; returns the buffer to write into. */
+  reserve(bytes: number): Buffer {
+    if (this.fd === undefined) throw new Error(`the event file ${this.path} is closed`);
+    if (this.used + bytes > this.buffer.length) {
+      this.flush();
+      if (bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
+    }
+    return this.buffer;
+  }
+
+  /** Marks `bytes` bytes written by the caller after `reserve`. */
+  commit(bytes: number): void {
+    this.used += bytes;
+  }
+
+  get offset(): number {
+    return this.used;
+  }
+
+  appendPayload(payload: Uint8Array): void {
+    const size = recordSize(payload.length);
+    const target = this.reserve(size);
+    this.used = writeRecord(target, this.used, payload);
+  }
+
+  flush(): void {
+    if (this.fd === undefined || this.used === 0) return;
+    let written = 0;
+    while (written < this.used) written += writeSync(this.fd, this.buffer, written, this.used - written);
+    this.used = 0;
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    this.flush();
+    clearInterval(this.timer);
+    closeSync(this.fd);
+    this.fd = undefined;
+    openWriters.delete(this);
+  }
+}
+
+function openEventFile(logdir: string, path: string): number {
+  try {
+    mkdirSync(logdir, { recursive: true });
+    accessSync(logdir, constants.W_OK);
+    return openSync(path, "a");
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot write event files to the logdir ${JSON.stringify(logdir)}: ${reason}`);
+  }
+}

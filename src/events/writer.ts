@@ -1,0 +1,272 @@
+// SummaryWriter: PyTorch's torch.utils.tensorboard.SummaryWriter in camelCase, writing TensorBoard event files
+// without TensorFlow. Every argument is checked at the call, so bad input never surfaces later in a flush.
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { EventFileWriter } from "./file-writer";
+import {
+  appendScalarEvent,
+  graphEventPayload,
+  histogramValue,
+  imageValue,
+  summaryEventPayload,
+  textValue,
+  type SummaryValueInit,
+} from "./encode";
+import { makeHistogram } from "./histogram";
+import {
+  imageToRgba,
+  imagesToGrid,
+  type ImageFormat,
+  type ImageInput,
+  type ImagesFormat,
+} from "./image-input";
+import { encodePng, type RgbaImage } from "../image/png";
+import { modelToGraphDef, type ModelLike } from "./graph";
+import { checkHparams, hparamsSummaryValues } from "./hparams";
+import { renderPng, type VegaLiteSpec } from "../views/render";
+
+export interface SummaryWriterOptions {
+  /** Seconds between automatic flushes of buffered events (default 2). */
+  flushSecs?: number;
+  /** Appended to the default logdir name, as PyTorch's `comment`. */
+  comment?: string;
+  filenameSuffix?: string;
+}
+
+/** A number, or anything with one element (a rank-0 or size-1 tf.Tensor). */
+export type ScalarInput = number | { dataSync(): ArrayLike<number>; size?: number };
+export type ValuesInput = ArrayLike<number> | { dataSync(): ArrayLike<number> };
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/** PyTorch's default: runs/<Mon><DD>_<HH>-<MM>-<SS>_<host><comment>. */
+export function defaultLogdir(comment = "", now = new Date()): string {
+  const stamp = `${MONTHS[now.getMonth()]}${pad2(now.getDate())}_${pad2(now.getHours())}-${pad2(now.getMinutes())}-${pad2(now.getSeconds())}`;
+  return join("runs", `${stamp}_${hostname()}${comment}`);
+}
+
+function checkTag(tag: unknown, method: string): asserts tag is string {
+  if (typeof tag !== "string" || tag === "") {
+    throw new TypeError(
+      `${method}: tag must be a non-empty string, got ${typeof tag === "string" ? '""' : String(tag)}`,
+    );
+  }
+}
+
+function checkStep(step: number | undefined, method: string): number {
+  if (step === undefined) return 0;
+  if (typeof step !== "number" || !Number.isInteger(step)) {
+    throw new TypeError(`${method}: step must be an integer, got ${String(step)}`);
+  }
+  return step;
+}
+
+function wallTimeOf(wallTime: number | undefined, method: string): number {
+  if (wallTime === undefined) return Date.now() / 1000;
+  // TensorBoard's Rust loader stops reading a file at a NaN wall time, so never write one.
+  if (!Number.isFinite(wallTime))
+    throw new RangeError(`${method}: wallTime must be finite seconds, got ${wallTime}`);
+  return wallTime;
+}
+
+function scalarOf(value: ScalarInput, method: string): number {
+  if (typeof value === "number") return value;
+  if (value && typeof value.dataSync === "function") {
+    const data = value.dataSync();
+    if (data.length !== 1)
+      throw new RangeError(`${method}: value must have exactly one element, got ${data.length}`);
+    return data[0];
+  }
+  throw new TypeError(`${method}: value must be a number or a one-element tensor, got ${String(value)}`);
+}
+
+function valuesOf(values: ValuesInput, method: string): ArrayLike<number> {
+  if (values && typeof (values as { dataSync?: unknown }).dataSync === "function") {
+    return (values as { dataSync(): ArrayLike<number> }).dataSync();
+  }
+  if (values && typeof (values as ArrayLike<number>).length === "number") return values as ArrayLike<number>;
+  throw new TypeError(
+    `${method}: values must be an array, a typed array or a tf.Tensor, got ${String(values)}`,
+  );
+}
+
+export class SummaryWriter {
+  readonly logdir: string;
+  private readonly options: SummaryWriterOptions;
+  private main: EventFileWriter;
+  private readonly subWriters = new Map<string, EventFileWriter>();
+
+  constructor(logdir?: string, options: SummaryWriterOptions = {}) {
+    if (logdir !== undefined && typeof logdir !== "string") {
+      throw new TypeError(`SummaryWriter: logdir must be a string path, got ${String(logdir)}`);
+    }
+    this.logdir = logdir ?? defaultLogdir(options.comment ?? "");
+    this.options = options;
+    this.main = this.openFile(this.logdir);
+  }
+
+  getLogdir(): string {
+    return this.logdir;
+  }
+
+  private openFile(dir: string): EventFileWriter {
+    return new EventFileWriter(dir, {
+      flushSecs: this.options.flushSecs,
+      filenameSuffix: this.options.filenameSuffix,
+    });
+  }
+
+  /** The main file; after close() PyTorch starts a new file on the next write, and so do we. */
+  private file(): EventFileWriter {
+    if (this.main.closed) this.main = this.openFile(this.logdir);
+    return this.main;
+  }
+
+  private subFile(dir: string): EventFileWriter {
+    let writer = this.subWriters.get(dir);
+    if (!writer || writer.closed) {
+      writer = this.openFile(dir);
+      this.subWriters.set(dir, writer);
+    }
+    return writer;
+  }
+
+  private appendSummary(
+    file: EventFileWriter,
+    step: number,
+    wallTime: number,
+    values: SummaryValueInit[],
+  ): void {
+    file.appendPayload(summaryEventPayload(wallTime, step, values));
+  }
+
+  /** Logs one scalar. NaN and ±Infinity are stored as they are (TensorBoard and our views show them as gaps). */
+  addScalar(tag: string, value: ScalarInput, step?: number, wallTime?: number): void {
+    checkTag(tag, "addScalar");
+    appendScalarEvent(
+      this.file(),
+      tag,
+      scalarOf(value, "addScalar"),
+      checkStep(step, "addScalar"),
+      wallTimeOf(wallTime, "addScalar"),
+    );
+  }
+
+  /** Like PyTorch: one sub-run `<logdir>/<mainTag with / as _>_<key>` per key, each holding tag `mainTag`. */
+  addScalars(mainTag: string, values: Record<string, ScalarInput>, step?: number, wallTime?: number): void {
+    checkTag(mainTag, "addScalars");
+    if (values === null || typeof values !== "object")
+      throw new TypeError("addScalars: values must be an object");
+    const s = checkStep(step, "addScalars");
+    const t = wallTimeOf(wallTime, "addScalars");
+    const entries = Object.entries(values).map(([key, v]) => [key, scalarOf(v, "addScalars")] as const);
+    for (const [key, v] of entries) {
+      appendScalarEvent(
+        this.subFile(join(this.logdir, `${mainTag.replace(/\//g, "_")}_${key}`)),
+        mainTag,
+        v,
+        s,
+        t,
+      );
+    }
+  }
+
+  addHistogram(tag: string, values: ValuesInput, step?: number, wallTime?: number): void {
+    checkTag(tag, "addHistogram");
+    const histogram = makeHistogram(valuesOf(values, "addHistogram"));
+    this.appendSummary(this.file(), checkStep(step, "addHistogram"), wallTimeOf(wallTime, "addHistogram"), [
+      histogramValue(tag, histogram),
+    ]);
+  }
+
+  private appendImage(tag: string, image: RgbaImage, step: number, wallTime: number): void {
+    const png = encodePng(image);
+    this.appendSummary(this.file(), step, wallTime, [imageValue(tag, png, image.width, image.height)]);
+  }
+
+  /** One image: [C,H,W] (default), [H,W,C] or [H,W]; floats in [0,1] or bytes (int32 tensor / Uint8Array). */
+  addImage(
+    tag: string,
+    image: ImageInput,
+    step?: number,
+    options: { dataformats?: ImageFormat; wallTime?: number } = {},
+  ): void {
+    checkTag(tag, "addImage");
+    const s = checkStep(step, "addImage");
+    const t = wallTimeOf(options.wallTime, "addImage");
+    this.appendImage(tag, imageToRgba(image, options.dataformats ?? "CHW"), s, t);
+  }
+
+  /** A batch [N,C,H,W] (default) or [N,H,W,C], tiled into a grid of 8 columns as PyTorch does. */
+  addImages(
+    tag: string,
+    images: ImageInput,
+    step?: number,
+    options: { dataformats?: ImagesFormat; wallTime?: number } = {},
+  ): void {
+    checkTag(tag, "addImages");
+    const s = checkStep(step, "addImages");
+    const t = wallTimeOf(options.wallTime, "addImages");
+    this.appendImage(tag, imagesToGrid(images, options.dataformats ?? "NCHW"), s, t);
+  }
+
+  /** Markdown text, stored as PyTorch's add_text does (tag "<tag>/text_summary"). */
+  addText(tag: string, text: string, step?: number, wallTime?: number): void {
+    checkTag(tag, "addText");
+    if (typeof text !== "string") throw new TypeError(`addText: text must be a string, got ${typeof text}`);
+    this.appendSummary(this.file(), checkStep(step, "addText"), wallTimeOf(wallTime, "addText"), [
+      textValue(tag, text),
+    ]);
+  }
+
+  /** The model's layer graph for TensorBoard's Graphs tab. */
+  addGraph(model: ModelLike): void {
+    this.file().appendPayload(graphEventPayload(Date.now() / 1000, modelToGraphDef(model)));
+  }
+
+  /**
+   * Hyperparameters and final metrics for TensorBoard's HParams tab, in a sub-run `<logdir>/<runName>` (default:
+   * the current time, as PyTorch) holding the hparams summaries and each metric as a scalar.
+   */
+  addHparams(
+    hparams: Record<string, number | string | boolean | undefined>,
+    metrics: Record<string, number>,
+    options: { runName?: string; step?: number } = {},
+  ): void {
+    const checked = checkHparams(hparams);
+    if (metrics === null || typeof metrics !== "object")
+      throw new TypeError("addHparams: metrics must be an object");
+    for (const [name, v] of Object.entries(metrics)) {
+      if (typeof v !== "number")
+        throw new TypeError(`addHparams: metric "${name}" must be a number, got ${typeof v}`);
+    }
+    const step = checkStep(options.step, "addHparams");
+    const file = this.subFile(join(this.logdir, options.runName ?? String(Date.now() / 1000)));
+    const wallTime = Date.now() / 1000;
+    for (const value of hparamsSummaryValues(checked, Object.keys(metrics)))
+      this.appendSummary(file, step, wallTime, [value]);
+    for (const [tag, v] of Object.entries(metrics)) appendScalarEvent(file, tag, v, step, wallTime);
+  }
+
+  /** A vega-lite spec (the JS counterpart of a matplotlib figure) rendered to a PNG image. */
+  async addFigure(tag: string, spec: VegaLiteSpec, step?: number, wallTime?: number): Promise<void> {
+    checkTag(tag, "addFigure");
+    const s = checkStep(step, "addFigure");
+    const t = wallTimeOf(wallTime, "addFigure");
+    const { png, width, height } = await renderPng(spec, 1);
+    this.appendSummary(this.file(), s, t, [imageValue(tag, png, width, height)]);
+  }
+
+  /** Writes everything buffered to disk now. */
+  flush(): void {
+    this.main.flush();
+    for (const writer of this.subWriters.values()) writer.flush();
+  }
+
+  /** Flushes and closes every file of this writer (sub-runs included). Closing twice does nothing. */
+  close(): void {
+    this.main.close();
+    for (const writer of this.subWriters.values()) writer.close();
+  }
+}
