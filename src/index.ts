@@ -5,3 +5,6 @@ selectBackend();
 
 export { tf, ready, selectBackend, BACKEND_ENV_VAR } from "./backend";
 export type { BackendChoice, BackendInfo } from "./backend";
+// Rich display in notebooks: display(value, { id }) through the kernel's sink (kernel-ext/, docs/kernel.md).
+export { display, DISPLAY_SYMBOL } from "./display";
+export type { Displayable, DisplayOptions, MimeBundle } from "./display";
