@@ -27,6 +27,7 @@ export interface GridOptions {
   padding?: number;
   /** CSS colour behind the tiles, default white. */
   background?: string;
+  /** Drawn above the grid; "\n" separates lines. The picture widens (up to 640 px) to fit it. */
   title?: string;
   /** Label and title font size in px, default 11. */
   fontSize?: number;
@@ -65,7 +66,7 @@ function planLayout(tiles: GridTile[], options: GridOptions): Layout {
     cellH: maxH * scale,
     padding,
     fontSize,
-    titleH: options.title ? fontSize + 8 : 0,
+    titleH: options.title ? options.title.split("\n").length * (fontSize + 4) + 4 : 0,
     labelH: tiles.some((t) => t.label) ? fontSize + 4 : 0,
     barH: options.colorbar ? 2 * fontSize + 20 : 0,
   };
@@ -119,6 +120,16 @@ function drawColorbar(
   }
 }
 
+const MAX_TITLE_WIDTH = 640;
+
+function titleWidth(options: GridOptions, L: Layout): number {
+  if (!options.title) return 0;
+  const ctx = createCanvas(1, 1).getContext("2d");
+  ctx.font = `${L.fontSize}px ${FONT_FAMILY}`;
+  const widest = Math.max(...options.title.split("\n").map((line) => ctx.measureText(line).width));
+  return Math.min(MAX_TITLE_WIDTH, Math.ceil(widest) + 2 * L.padding + 4);
+}
+
 /** Draws the tiles in a grid and returns the picture as RGBA. */
 export function renderGrid(tiles: GridTile[], options: GridOptions = {}): RgbaImage {
   if (tiles.length === 0) throw new RangeError("a grid needs at least one image");
@@ -126,7 +137,7 @@ export function renderGrid(tiles: GridTile[], options: GridOptions = {}): RgbaIm
   const L = planLayout(tiles, options);
   const stepX = L.cellW + L.padding;
   const stepY = L.cellH + L.labelH + L.padding;
-  const width = Math.max(L.padding + L.columns * stepX, options.colorbar ? 160 : 0);
+  const width = Math.max(L.padding + L.columns * stepX, options.colorbar ? 160 : 0, titleWidth(options, L));
   const height = L.titleH + L.padding + L.rows * stepY + L.barH;
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
@@ -138,7 +149,9 @@ export function renderGrid(tiles: GridTile[], options: GridOptions = {}): RgbaIm
   if (options.title) {
     ctx.textAlign = "left";
     ctx.textBaseline = "top";
-    ctx.fillText(fitText(ctx, options.title, width - 2 * L.padding), L.padding, 4);
+    options.title.split("\n").forEach((line, i) => {
+      ctx.fillText(fitText(ctx, line, width - 2 * L.padding), L.padding, 4 + i * (L.fontSize + 4));
+    });
   }
   tiles.forEach((tile, k) => {
     const x = L.padding + (k % L.columns) * stepX;
