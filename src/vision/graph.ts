@@ -9,8 +9,11 @@ import type { Container as ContainerClass } from "@tensorflow/tfjs-layers/dist/e
 
 export type Layer = tf.layers.Layer;
 type Container = ContainerClass;
-/** A layer name (nested model: "outer/inner" path), or an index into model.layers (negative: from the end). */
-export type LayerRef = string | number;
+/**
+ * A layer name (nested model: "outer/inner" path), an index into model.layers (negative: from the end), or the
+ * layer object itself (must belong to the model).
+ */
+export type LayerRef = string | number | Layer;
 
 export interface RunOptions {
   /** Layers whose outputs to return, in this order (a shared layer: its first call). */
@@ -209,6 +212,21 @@ export function callLayer(layer: Layer, inputs: tf.Tensor[]): tf.Tensor | tf.Ten
   return layer.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
 }
 
+/** Whether the model's first output is computed from `ref` (for a layer in a nested model: from that model). */
+export function outputDependsOn(model: tf.LayersModel, ref: LayerRef): boolean {
+  const layer = resolveLayer(model, ref);
+  const seen = new Set<Node>();
+  const visit = (node: Node): boolean => {
+    if (seen.has(node)) return false;
+    seen.add(node);
+    const current = node.outboundLayer;
+    if (current === layer || (isContainer(current) && findLayer(current, layer))) return true;
+    return node.inboundLayers.some((from, j) => visit(from.inboundNodes[node.nodeIndices[j]]));
+  };
+  const output = (model as unknown as Container).outputs[0];
+  return visit(output.sourceLayer.inboundNodes[output.nodeIndex]);
+}
+
 function isContainer(layer: Layer): layer is Container {
   return "nodesByDepth" in layer && Array.isArray((layer as Partial<Container>).layers);
 }
@@ -239,6 +257,10 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): Layer {
       );
     }
     return layers[index];
+  }
+  if (ref instanceof tf.layers.Layer) {
+    if (layerPaths(model).some((e) => e.layer === ref)) return ref;
+    throw new Error(`layer "${ref.name}" is not part of model "${model.name}"`);
   }
   if (typeof ref !== "string") {
     throw new TypeError(`a layer is named by a string or indexed by a number, got ${typeof ref}`);

@@ -1,0 +1,7 @@
+// The CAM family: one base pipeline (base.ts); each method states only how it weights the layer's activations.
+export { BaseCAM, type CamOptions, type ComputeOptions, type CamContext } from "./base";
+export { GradCAM, GradCAMPlusPlus, XGradCAM, HiResCAM, LayerCAM } from "./gradient-methods";
+export { EigenCAM, EigenGradCAM } from "./eigen";
+export { ScoreCAM, AblationCAM, type PerturbationCamOptions } from "./perturbation";
+export { CamResult } from "./result";
+export type { CamTargets } from "./targets";

@@ -1,0 +1,243 @@
+// Every CAM method against maps worked out in plain arithmetic from the hand-set model (cam-fixtures.ts),
+// following the formulas of pytorch-grad-cam (see /work/shared/reference/cam.md §7–8).
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { tf } from "../../src/index";
+import {
+  AblationCAM,
+  EigenCAM,
+  EigenGradCAM,
+  GradCAM,
+  GradCAMPlusPlus,
+  HiResCAM,
+  LayerCAM,
+  ScoreCAM,
+  XGradCAM,
+  type BaseCAM,
+} from "../../src/vision/cam";
+import { normalizeAndResize } from "../../src/vision/cam/base";
+import { CHANNELS, CLASSES, INPUTS, W, handModel, inputTensor } from "./cam-fixtures";
+
+type Map2 = number[]; // 9 positions
+const P = 9;
+const relu = (v: number) => Math.max(v, 0);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** A[p][k] of one sample. */
+function activations(x: number[]): number[][] {
+  return x.map((v) => [relu(v), relu(0.5 - v)]);
+}
+function score(A: number[][], c: number): number {
+  return sum(A.map((row, p) => row[0] * W[p][0][c] + row[1] * W[p][1][c]));
+}
+/** g[p][k] = dy_c/dA[p][k]. */
+function gradient(c: number): number[][] {
+  return W.map((row) => [row[0][c], row[1][c]]);
+}
+function weighted(A: number[][], w: number[]): Map2 {
+  return A.map((row) => row[0] * w[0] + row[1] * w[1]);
+}
+function channel(M: number[][], k: number): number[] {
+  return M.map((row) => row[k]);
+}
+const ks = [0, 1];
+
+const ORACLES: Record<string, (x: number[], c: number) => Map2> = {
+  GradCAM: (x, c) =>
+    weighted(
+      activations(x),
+      ks.map((k) => sum(channel(gradient(c), k)) / P),
+    ),
+  GradCAMPlusPlus: (x, c) => {
+    const A = activations(x);
+    const g = gradient(c);
+    const w = ks.map((k) => {
+      const sumA = sum(channel(A, k));
+      return sum(
+        channel(g, k).map((gv) =>
+          gv === 0 ? 0 : (relu(gv) * gv ** 2) / (2 * gv ** 2 + sumA * gv ** 3 + 1e-6),
+        ),
+      );
+    });
+    return weighted(A, w);
+  },
+  XGradCAM: (x, c) => {
+    const A = activations(x);
+    const g = gradient(c);
+    const w = ks.map((k) => sum(A.map((row, p) => row[k] * g[p][k])) / (sum(channel(A, k)) + 1e-7));
+    return weighted(A, w);
+  },
+  HiResCAM: (x, c) => activations(x).map((row, p) => row[0] * gradient(c)[p][0] + row[1] * gradient(c)[p][1]),
+  LayerCAM: (x, c) =>
+    activations(x).map((row, p) => row[0] * relu(gradient(c)[p][0]) + row[1] * relu(gradient(c)[p][1])),
+  EigenCAM: (x) => projection(activations(x)),
+  EigenGradCAM: (x, c) =>
+    projection(activations(x).map((row, p) => [row[0] * gradient(c)[p][0], row[1] * gradient(c)[p][1]])),
+  ScoreCAM: (x, c) => {
+    const A = activations(x);
+    // The layer is 3x3 like the input, so the upsampling is the identity; each channel is min-max normalised.
+    const scores = ks.map((k) => {
+      const a = channel(A, k);
+      const lo = Math.min(...a);
+      const hi = Math.max(...a);
+      const masked = x.map((v, p) => v * ((a[p] - lo) / (hi - lo + 1e-8)));
+      return score(activations(masked), c);
+    });
+    const e = scores.map((s) => Math.exp(s - Math.max(...scores)));
+    return weighted(
+      A,
+      e.map((v) => v / sum(e)),
+    );
+  },
+  AblationCAM: (x, c) => {
+    const A = activations(x);
+    const y = score(A, c);
+    const low = Math.min(...A.flat());
+    const fill = low === 0 ? 0 : low - 1e7;
+    const w = ks.map(
+      (k) =>
+        (y -
+          score(
+            A.map((row) => row.map((v, j) => (j === k ? fill : v))),
+            c,
+          )) /
+        y,
+    );
+    return weighted(A, w);
+  },
+};
+
+/** Centred M (9 x 2) projected on the top eigenvector of MᵀM (closed form for 2 x 2), oriented so Σv ≥ 0. */
+function projection(M: number[][]): Map2 {
+  const mean = ks.map((k) => sum(channel(M, k)) / P);
+  const C = M.map((row) => row.map((v, k) => v - mean[k]));
+  const a = sum(C.map((r) => r[0] * r[0]));
+  const b = sum(C.map((r) => r[0] * r[1]));
+  const d = sum(C.map((r) => r[1] * r[1]));
+  const lambda = (a + d) / 2 + Math.sqrt(((a - d) / 2) ** 2 + b * b);
+  let v = b !== 0 ? [b, lambda - a] : a >= d ? [1, 0] : [0, 1];
+  const norm = Math.hypot(v[0], v[1]);
+  v = v.map((t) => t / norm);
+  if (v[0] + v[1] < 0) v = v.map((t) => -t);
+  return C.map((row) => row[0] * v[0] + row[1] * v[1]);
+}
+
+/** The final map when layer and input sizes match: ReLU, min-max, (identity resize), min-max again. */
+function normalised(map: Map2): Map2 {
+  const minMax = (m: Map2) => {
+    const lo = Math.min(...m);
+    const shifted = m.map((v) => v - lo);
+    const hi = Math.max(...shifted);
+    return shifted.map((v) => v / (hi + 1e-7));
+  };
+  return minMax(minMax(map.map(relu)));
+}
+
+function assertClose(actual: ArrayLike<number>, expected: number[], what: string, tolerance = 1e-4): void {
+  assert.equal(actual.length, expected.length, what);
+  const scale = Math.max(1, ...expected.map(Math.abs));
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= tolerance * scale,
+      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (all: ${Array.from(actual).map((v) => v.toFixed(4))})`,
+    );
+  }
+}
+
+const METHODS: Record<string, new (model: tf.LayersModel, options: { targetLayer: string }) => BaseCAM> = {
+  GradCAM,
+  GradCAMPlusPlus,
+  XGradCAM,
+  HiResCAM,
+  LayerCAM,
+  EigenCAM,
+  EigenGradCAM,
+  ScoreCAM,
+  AblationCAM,
+};
+
+const topClass = (x: number[]) => (score(activations(x), 1) > score(activations(x), 0) ? 1 : 0);
+
+describe("each method matches its hand-computed map", () => {
+  const model = handModel();
+  for (const [name, Method] of Object.entries(METHODS)) {
+    for (const targets of [undefined, [1, 0, 1]]) {
+      test(`${name}, targets ${targets ? JSON.stringify(targets) : "default (top class)"}`, () => {
+        const x = inputTensor();
+        const before = tf.memory().numTensors;
+        const result = new Method(model, { targetLayer: "feat" }).compute(x, { targets });
+        const classes = targets ?? INPUTS.map(topClass);
+        assert.equal(result.method, name);
+        if (name !== "EigenCAM") assert.deepEqual(result.classes, classes);
+        assert.deepEqual(result.heatmap.shape, [3, 3, 3]);
+        assert.deepEqual(result.raw.shape, [3, 3, 3]);
+        const raw = result.raw.arraySync().map((m) => m.flat());
+        const heat = result.heatmap.arraySync().map((m) => m.flat());
+        INPUTS.forEach((x0, b) => {
+          const expected = ORACLES[name](x0, classes[b]);
+          assertClose(raw[b], expected, `${name} raw, sample ${b}`);
+          assertClose(heat[b], normalised(expected), `${name} heatmap, sample ${b}`);
+          assert.ok(Math.abs(result.scores[b] - score(activations(x0), classes[b])) < 1e-4);
+        });
+        result.dispose();
+        assert.equal(tf.memory().numTensors, before, "no tensor leaks");
+        x.dispose();
+      });
+    }
+  }
+});
+
+test("a target function scores each output row (here: class 0 minus class 1)", () => {
+  const model = handModel();
+  const x = inputTensor();
+  const result = new GradCAM(model, { targetLayer: "feat" }).compute(x, {
+    targets: (out) => tf.sub(out.slice([0, 0], [-1, 1]), out.slice([0, 1], [-1, 1])).squeeze([1]),
+  });
+  assert.equal(result.classes, null);
+  const raw = result.raw.arraySync().map((m) => m.flat());
+  INPUTS.forEach((x0, b) => {
+    const w = ks.map((k) => sum(channel(gradient(0), k).map((g0, p) => g0 - gradient(1)[p][k])) / P);
+    assertClose(raw[b], weighted(activations(x0), w), `sample ${b}`);
+  });
+  result.dispose();
+  x.dispose();
+});
+
+test("the resize is bilinear with half-pixel centres, as OpenCV's INTER_LINEAR", () => {
+  // cv2.resize([[0, 1], [2, 3]], (4, 4)) = rows [0 .25 .75 1], [.5 .75 1.25 1.5], [1.5 1.75 2.25 2.5], [2 2.25 2.75 3].
+  const cv2 = [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3];
+  const out = tf.tidy(() => normalizeAndResize(tf.tensor3d([0, 1, 2, 3], [1, 2, 2]), [4, 4]).dataSync());
+  // min-max of the 2x2 map gives [0, 1/3, 2/3, 1]; the resize keeps min 0 and max 1.
+  assertClose(
+    out,
+    cv2.map((v) => v / 3),
+    "resized",
+    1e-5,
+  );
+});
+
+test("ScoreCAM and AblationCAM give the same maps for any batch size, and report progress", () => {
+  const model = handModel();
+  const x = inputTensor();
+  for (const Method of [ScoreCAM, AblationCAM]) {
+    const maps: number[][] = [];
+    for (const batchSize of [1, 3, 64]) {
+      const progress: [number, number][] = [];
+      const cam = new Method(model, {
+        targetLayer: "feat",
+        batchSize,
+        onProgress: (d, t) => progress.push([d, t]),
+      });
+      const result = cam.compute(x);
+      maps.push(Array.from(result.raw.dataSync()));
+      const total = INPUTS.length * CHANNELS;
+      assert.equal(progress.length, Math.ceil(total / batchSize));
+      assert.deepEqual(progress.at(-1), [total, total]);
+      result.dispose();
+    }
+    assertClose(maps[1], maps[0], `${Method.name} batch 3 vs 1`, 1e-6);
+    assertClose(maps[2], maps[0], `${Method.name} batch 64 vs 1`, 1e-6);
+  }
+  x.dispose();
+  assert.equal(CLASSES, 2);
+});
