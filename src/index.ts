@@ -8,3 +8,20 @@ export type { BackendChoice, BackendInfo } from "./backend";
 // Rich display in notebooks: display(value, { id }) through the kernel's sink (kernel-ext/, docs/kernel.md).
 export { display, DISPLAY_SYMBOL } from "./display";
 export type { Displayable, DisplayOptions, MimeBundle } from "./display";
+// Live notebook widgets with static fallbacks (widgets/, docs/widgets.md).
+export { HistogramSlider } from "../widgets/src";
+export type { HistogramSliderOptions } from "../widgets/src";
+// TensorBoard event files: writer, reader, logdir loader (src/events/, docs/events.md).
+export { SummaryWriter } from "./events/writer";
+export type { SummaryWriterOptions } from "./events/writer";
+export { readEvents } from "./events/reader";
+export type { ReadStats } from "./events/reader";
+export { loadLogdir } from "./events/logdir";
+export type { Logdir, RunData, ScalarSeries } from "./events/logdir";
+export { fitCallback } from "./events/fit-callback";
+export type { FitCallbackOptions } from "./events/fit-callback";
+// Model structure: torchinfo-style summaries and the model zoo (src/summary/, src/models/, docs/summary.md).
+export { summary } from "./summary";
+export type { ModelSummary, ColumnName, SummaryOptions, SummaryRow, SummaryTotals } from "./summary";
+export { models } from "./models";
+export type { ImageModelOptions, SmallCnnOptions } from "./models";

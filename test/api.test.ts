@@ -3,7 +3,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tensorscope from "../src/index";
 
-const EXPECTED_EXPORTS = ["BACKEND_ENV_VAR", "DISPLAY_SYMBOL", "display", "ready", "selectBackend", "tf"];
+const EXPECTED_EXPORTS = [
+  "BACKEND_ENV_VAR",
+  "ready",
+  "selectBackend",
+  "tf",
+  // display protocol (kernel-ext/)
+  "DISPLAY_SYMBOL",
+  "display",
+  // widgets
+  "HistogramSlider",
+  // model structure (src/summary/, src/models/)
+  "summary",
+  "models",
+];
 
 test("the public API exports exactly the documented names", () => {
   assert.deepEqual(Object.keys(tensorscope).sort(), [...EXPECTED_EXPORTS].sort());

@@ -25,7 +25,7 @@ export async function openBrowser(): Promise<BrowserSession> {
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(`console: ${message.text()}`);
     });
-    page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+    page.on("pageerror", (error) => errors.push(`pageerror: ${error.message} ${process.env.W6_STACK ? error.stack : ""}`));
     page.on("dialog", (dialog) => {
       errors.push(`dialog: ${dialog.type()} ${dialog.message()}`);
       void dialog.dismiss();

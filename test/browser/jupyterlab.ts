@@ -42,6 +42,19 @@ function isolatedDirs(): { home: string; dataDir: string; env: Record<string, st
     JSON.stringify({ windowingMode: "none" }),
   );
   mkdirSync(join(dataDir, "kernels"), { recursive: true });
+  // JupyterLab 4.6.4's debugger calls displayModules() after every execute_reply and throws "No active
+  // debugger session" in the page for kernels without debugger support (ours): not under test, so it is off.
+  // Its news popup is off too (it would only cover widgets in screenshots).
+  mkdirSync(join(home, "config", "labconfig"), { recursive: true });
+  writeFileSync(
+    join(home, "config", "labconfig", "page_config.json"),
+    JSON.stringify({ disabledExtensions: { "@jupyterlab/debugger-extension": true } }),
+  );
+  mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
+  writeFileSync(
+    join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"),
+    JSON.stringify({ fetchNews: "false" }),
+  );
   return {
     home,
     dataDir,
