@@ -7,11 +7,11 @@ interface LayerLike {
   name: string;
   getClassName(): string;
   inboundNodes?: { inboundLayers: LayerLike[] }[];
-  weights?: { originalName?: string; name: string; shape: number[] }[];
+  weights?: { originalName?: string; name: string; shape: (number | null)[] }[];
   outputShape?: unknown;
 }
 export interface ModelLike {
-  layers: LayerLike[];
+  readonly layers: LayerLike[];
 }
 
 function shapeProto(shape: unknown): Record<string, unknown> {
