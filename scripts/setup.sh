@@ -24,11 +24,22 @@ bash scripts/build-tfjs-node.sh
 step "Python environment (.venv)"
 bash scripts/setup-python.sh
 
+step "Chromium for the browser tests"
+# Debian's chromium, driven by playwright-core (which downloads no browser). The set-up runs as root.
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && apt-get install -y -qq chromium
+else
+  echo "/usr/bin/chromium is installed."
+fi
+
 step "tensorscope importable by name"
 # Notebooks and examples import "tensorscope"; a link makes Node and TypeScript resolve it to this clone.
 ln -sfn .. node_modules/tensorscope
 
 step "compile"
 npx tsc -p tsconfig.build.json
+
+step "widgets: JupyterLab extension"
+bash widgets/build-labextension.sh
 echo
 echo "Set-up done. Run 'npm test'."

@@ -3,29 +3,19 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync, lstatSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kernelSpec } from "../../kernel-ext/kernelspec";
 import { openBrowser, type BrowserSession } from "./chromium";
-import { ROOT, VENV, startJupyterLab, type RunningLab } from "./jupyterlab";
+import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
 import { canvasData, errorOutputs, openNotebook, runAllCells } from "./notebook-page";
 
 const ARTIFACTS = join(ROOT, "test", "artifacts", "widgets");
 const NOTEBOOK = "notebooks/widgets/widgets.ipynb";
 
-/** The labextension is built by the set-up; rebuilding here is a no-op when it is up to date. */
+/** The set-up builds and links the labextension; this is a quick no-op when it is up to date. */
 function ensureLabextension(): void {
   execFileSync("bash", [join(ROOT, "widgets", "build-labextension.sh")], { stdio: "pipe" });
-  const link = join(VENV, "share", "jupyter", "labextensions", "tensorscope-widgets");
-  if (!existsSync(link) && !isSymlink(link)) symlinkSync(join(ROOT, "widgets", "labextension"), link);
-}
-
-function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 function installKernel(dataDir: string): void {
