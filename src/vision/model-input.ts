@@ -12,6 +12,15 @@ function showShape(shape: readonly (number | null)[]): string {
 }
 
 /**
+ * A Sequential built from a layer list has no node graph until its first predict/summary (tfjs builds it
+ * lazily); the node walker needs one. Building is what predict would do anyway: it adds no nodes to the layers.
+ */
+export function ensureBuilt(model: tf.LayersModel): void {
+  if (model instanceof tf.Sequential && (model as unknown as { model?: unknown }).model == null)
+    model.build();
+}
+
+/**
  * Returns the input as a batch for `model`'s (single) input. `batched` tells whether a batch axis was added;
  * the returned tensor is new (the caller disposes it) only in that case.
  */
@@ -21,6 +30,7 @@ export function batchInput(
   what = "input",
 ): { x: tf.Tensor; batched: boolean } {
   if (!(input instanceof tf.Tensor)) throw new TypeError(`${what} must be a tf.Tensor, got ${typeof input}`);
+  ensureBuilt(model);
   const spec = model as unknown as InputShaped;
   if (spec.inputs.length !== 1) {
     throw new Error(
