@@ -25,3 +25,12 @@ export { summary } from "./summary";
 export type { ModelSummary, ColumnName, SummaryOptions, SummaryRow, SummaryTotals } from "./summary";
 export { models } from "./models";
 export type { ImageModelOptions, SmallCnnOptions } from "./models";
+// Notebook views of training logs (src/views/).
+export { scalars, ScalarsView } from "./views/scalars";
+export type { ScalarsOptions } from "./views/scalars";
+export { histograms, HistogramsView } from "./views/histograms";
+export type { HistogramsOptions } from "./views/histograms";
+export { images, ImagesView } from "./views/images";
+export type { ImagesOptions } from "./views/images";
+export { liveScalars, LiveScalars } from "./views/live";
+export type { LiveScalarsOptions } from "./views/live";

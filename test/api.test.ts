@@ -16,6 +16,19 @@ const EXPECTED_EXPORTS = [
   // model structure (src/summary/, src/models/)
   "summary",
   "models",
+  // TensorBoard event files and training views (src/events/, src/views/)
+  "SummaryWriter",
+  "fitCallback",
+  "readEvents",
+  "loadLogdir",
+  "scalars",
+  "ScalarsView",
+  "histograms",
+  "HistogramsView",
+  "images",
+  "ImagesView",
+  "liveScalars",
+  "LiveScalars",
 ];
 
 test("the public API exports exactly the documented names", () => {

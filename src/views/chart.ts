@@ -1,0 +1,44 @@
+// A rendered chart: the vega-lite v5 spec for notebooks with a vega renderer, an SVG drawn in the kernel for
+// every other front end (and exported HTML, which drops vega outputs), and plain text beside them.
+import { DISPLAY_SYMBOL, type MimeBundle } from "../display";
+import { VEGA_LITE_MIME, VEGA_LITE_SCHEMA, renderSvg, type VegaLiteSpec } from "./render";
+
+export class VegaLiteChart {
+  readonly spec: VegaLiteSpec;
+
+  constructor(
+    spec: VegaLiteSpec,
+    readonly text: string,
+    /** A spec for the static SVG when it must differ (e.g. no slider in a still image). */
+    private readonly staticSpec: VegaLiteSpec = spec,
+  ) {
+    this.spec = { $schema: VEGA_LITE_SCHEMA, ...spec };
+  }
+
+  toSvg(): Promise<string> {
+    return renderSvg(this.staticSpec);
+  }
+
+  async [DISPLAY_SYMBOL](): Promise<MimeBundle> {
+    return { "text/plain": this.text, [VEGA_LITE_MIME]: this.spec, "image/svg+xml": await this.toSvg() };
+  }
+}
+
+/** Fixed-width text table; user strings are shown as they are (plain text needs no escaping). */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "-";
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
+    ? v.toExponential(3)
+    : String(Number(v.toPrecision(5)));
+}

@@ -1,0 +1,233 @@
+// scalars(): TensorBoard's scalar dashboard as a vega-lite chart. All points are read; smoothing runs on the
+// full series (TensorBoard smooths its 1,000-point sample), and long series are reduced per x-bucket with a
+// min/max envelope so spikes and NaN gaps that sampling would hide stay visible.
+import type { RunData, ScalarSeries } from "../events/logdir";
+import { smooth } from "./smoothing";
+import { reduceForDisplay, type DisplayPoint } from "./reduce";
+import { runsOf, type RunsSource } from "./source";
+import { VegaLiteChart, formatNumber, textTable } from "./chart";
+
+export interface ScalarsOptions {
+  /** Tags to show (names or a pattern); default all. */
+  tags?: string[] | RegExp;
+  /** Runs to show (names or a pattern); default all. */
+  runs?: string[] | RegExp;
+  /** TensorBoard's smoothing weight in [0, 1) (default 0.6); 0 draws raw values only. */
+  smoothing?: number;
+  xAxis?: "step" | "relative" | "wall";
+  logY?: boolean;
+  /** Display buckets per series before points are reduced to last/min/max per bucket (default 500). */
+  buckets?: number;
+  width?: number;
+  height?: number;
+}
+
+export interface ScalarRow extends DisplayPoint {
+  run: string;
+  tag: string;
+  /** Drawing order within a series. */
+  i: number;
+  /** Stretch between gaps: lines are drawn per segment, so NaN/Inf leave a gap in every vega-lite version. */
+  segment: number;
+}
+
+/** Turns null points into segment breaks (the rows keep only drawable points). */
+function segmentRows(run: string, tag: string, points: DisplayPoint[], logY: boolean): ScalarRow[] {
+  const rows: ScalarRow[] = [];
+  let segment = 0;
+  let open = false;
+  points.forEach((p, i) => {
+    const drawable = p.value !== null && (!logY || p.value > 0);
+    if (!drawable) {
+      if (open) segment++;
+      open = false;
+      return;
+    }
+    open = true;
+    rows.push({ run, tag, i, segment, ...p });
+  });
+  return rows;
+}
+
+interface SeriesSummary {
+  run: string;
+  tag: string;
+  points: number;
+  last: number;
+  min: number;
+  max: number;
+  reduced: boolean;
+}
+
+const matches = (name: string, filter: string[] | RegExp | undefined): boolean =>
+  filter === undefined || (filter instanceof RegExp ? filter.test(name) : filter.includes(name));
+
+function xValues(series: ScalarSeries, axis: "step" | "relative" | "wall"): number[] {
+  if (axis === "step") return series.steps;
+  if (axis === "wall") return series.wallTimes.map((t) => t * 1000);
+  const t0 = series.wallTimes[0];
+  return series.wallTimes.map((t) => t - t0);
+}
+
+function finiteExtent(values: number[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
+}
+
+/** The rows a chart draws, plus one summary per series (compute only; no rendering). */
+export function scalarRows(
+  runs: RunData[],
+  options: ScalarsOptions = {},
+): { rows: ScalarRow[]; series: SeriesSummary[] } {
+  const smoothing = options.smoothing ?? 0.6;
+  if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing < 1)) {
+    throw new RangeError(`scalars: smoothing must be in [0, 1), got ${String(smoothing)}`);
+  }
+  const axis = options.xAxis ?? "step";
+  if (!["step", "relative", "wall"].includes(axis))
+    throw new RangeError(`scalars: xAxis must be "step", "relative" or "wall", got ${axis}`);
+  const rows: ScalarRow[] = [];
+  const series: SeriesSummary[] = [];
+  for (const run of runs) {
+    if (!matches(run.name, options.runs)) continue;
+    for (const [tag, data] of run.scalars) {
+      if (!matches(tag, options.tags)) continue;
+      const smoothed = smooth(data.values, smoothing);
+      const { points, reduced } = reduceForDisplay(
+        xValues(data, axis),
+        data.values,
+        smoothed,
+        options.buckets ?? 500,
+      );
+      for (const row of segmentRows(run.name, tag, points, options.logY ?? false)) rows.push(row);
+      const [min, max] = finiteExtent(data.values);
+      series.push({
+        run: run.name,
+        tag,
+        points: data.values.length,
+        last: data.values[data.values.length - 1],
+        min,
+        max,
+        reduced,
+      });
+    }
+  }
+  return { rows, series };
+}
+
+function layers(
+  smoothing: number,
+  anyReduced: boolean,
+  x: Record<string, unknown>,
+  y: Record<string, unknown>,
+): unknown[] {
+  const color = { field: "run", type: "nominal", title: "run" };
+  const order = { field: "i", type: "quantitative" };
+  const detail = { field: "segment", type: "nominal" };
+  const tooltip = [
+    { field: "run", type: "nominal" },
+    { field: "x", type: x.type, title: x.title },
+    { field: "value", type: "quantitative", format: ".6g" },
+    { field: "smoothed", type: "quantitative", format: ".6g" },
+  ];
+  const out: unknown[] = [];
+  if (anyReduced) {
+    out.push({
+      // One vertical rule per display bucket from its min to its max: even a one-bucket spike shows as a line.
+      mark: { type: "rule", opacity: 0.35 },
+      encoding: { x, y: { ...y, field: "min" }, y2: { field: "max" }, color },
+    });
+  }
+  out.push({
+    mark: { type: "line", opacity: smoothing > 0 ? 0.3 : 1 },
+    encoding: {
+      x,
+      y: { ...y, field: "value" },
+      color,
+      order,
+      detail,
+      ...(smoothing === 0 ? { tooltip } : {}),
+    },
+  });
+  if (smoothing > 0) {
+    out.push({
+      mark: { type: "line" },
+      encoding: { x, y: { ...y, field: "smoothed" }, color, order, detail, tooltip },
+    });
+  }
+  return out;
+}
+
+export function scalarsSpec(
+  rows: ScalarRow[],
+  anyReduced: boolean,
+  options: ScalarsOptions = {},
+): Record<string, unknown> {
+  const smoothing = options.smoothing ?? 0.6;
+  const axis = options.xAxis ?? "step";
+  const x = {
+    field: "x",
+    type: axis === "wall" ? "temporal" : "quantitative",
+    title: { step: "step", relative: "relative time (s)", wall: "wall time" }[axis],
+  };
+  const y = {
+    type: "quantitative",
+    title: "value",
+    scale: { type: options.logY ? "log" : "linear", zero: false },
+  };
+  const inner = {
+    width: options.width ?? 360,
+    height: options.height ?? 220,
+    layer: layers(smoothing, anyReduced, x, y),
+  };
+  return {
+    data: { values: rows },
+    facet: {
+      field: "tag",
+      type: "nominal",
+      title: null,
+      header: { labelFontSize: 13, labelFontWeight: "bold" },
+    },
+    columns: 2,
+    spec: inner,
+    resolve: { scale: { y: "independent", x: "independent" } },
+  };
+}
+
+export class ScalarsView extends VegaLiteChart {
+  constructor(
+    readonly rows: ScalarRow[],
+    readonly series: SeriesSummary[],
+    options: ScalarsOptions,
+  ) {
+    const anyReduced = series.some((s) => s.reduced);
+    const table = textTable(
+      ["run", "tag", "points", "last", "min", "max"],
+      series.map((s) => [
+        s.run,
+        s.tag,
+        String(s.points),
+        formatNumber(s.last),
+        formatNumber(s.min),
+        formatNumber(s.max),
+      ]),
+    );
+    const title = `scalars: ${new Set(series.map((s) => s.run)).size} run(s), ${new Set(series.map((s) => s.tag)).size} tag(s), smoothing ${options.smoothing ?? 0.6}`;
+    super(
+      scalarsSpec(rows, anyReduced, options),
+      series.length ? `${title}\n${table}` : `${title}\n(no scalars)`,
+    );
+  }
+}
+
+/** Scalar curves of many runs: `scalars("runs", { tags: ["loss"], smoothing: 0.6 })`. */
+export function scalars(source: RunsSource, options: ScalarsOptions = {}): ScalarsView {
+  const { rows, series } = scalarRows(runsOf(source, "scalars"), options);
+  return new ScalarsView(rows, series, options);
+}
