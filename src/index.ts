@@ -34,3 +34,28 @@ export { images, ImagesView } from "./views/images";
 export type { ImagesOptions } from "./views/images";
 export { liveScalars, LiveScalars } from "./views/live";
 export type { LiveScalarsOptions } from "./views/live";
+// Where a CNN looks: the CAM family, localisation/faithfulness metrics, the synthetic shapes dataset (docs/cam.md).
+export {
+  BaseCAM,
+  GradCAM,
+  GradCAMPlusPlus,
+  XGradCAM,
+  HiResCAM,
+  LayerCAM,
+  EigenCAM,
+  EigenGradCAM,
+  ScoreCAM,
+  AblationCAM,
+  CamResult,
+} from "./vision/cam";
+export type {
+  CamOptions,
+  ComputeOptions,
+  CamContext,
+  CamTargets,
+  PerturbationCamOptions,
+} from "./vision/cam";
+export { pointingGame, deletionCurve, insertionCurve } from "./vision/metrics";
+export type { Box, PointingGameResult, PerturbationCurve, PerturbationCurveOptions } from "./vision/metrics";
+export { shapesDataset } from "./data/shapes";
+export type { ShapesDataset, ShapesOptions, ShapeKind } from "./data/shapes";

@@ -29,6 +29,22 @@ const EXPECTED_EXPORTS = [
   "ImagesView",
   "liveScalars",
   "LiveScalars",
+  // CAM family, metrics, shapes dataset (src/vision/cam/, src/vision/metrics.ts, src/data/shapes.ts)
+  "BaseCAM",
+  "GradCAM",
+  "GradCAMPlusPlus",
+  "XGradCAM",
+  "HiResCAM",
+  "LayerCAM",
+  "EigenCAM",
+  "EigenGradCAM",
+  "ScoreCAM",
+  "AblationCAM",
+  "CamResult",
+  "pointingGame",
+  "deletionCurve",
+  "insertionCurve",
+  "shapesDataset",
 ];
 
 test("the public API exports exactly the documented names", () => {

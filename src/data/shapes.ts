@@ -3,6 +3,7 @@
 // bounding box, so a CAM's localisation can be scored (pointing game) without human labels.
 import { tf } from "../backend";
 import type { Box } from "../vision/metrics";
+import { seededRandom } from "./seeded-random";
 
 export const SHAPE_KINDS = ["circle", "square", "triangle", "cross"] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -31,18 +32,6 @@ export interface ShapesDataset {
   boxes: Box[];
   classNames: ShapeKind[];
   dispose(): void;
-}
-
-/** mulberry32: a small, well-known 32-bit generator; good enough for pictures and reproducible everywhere. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {
@@ -81,7 +70,7 @@ function checkOptions(options: ShapesOptions): Required<ShapesOptions> {
 /** Generates the dataset; the caller owns (and disposes) the image tensor. */
 export function shapesDataset(options: ShapesOptions): ShapesDataset {
   const { count, size, seed, classes, noise, scale } = checkOptions(options);
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const pixels = new Float32Array(count * size * size * 3);
   const labels: number[] = [];
   const boxes: Box[] = [];
