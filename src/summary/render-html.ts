@@ -41,7 +41,8 @@ function subtree(rows: SummaryRow[], start: number, data: SummaryData): [string,
   if (children.length === 0) return [`<div class="ts-row ts-leaf">${cells(row, data)}</div>`, end];
   const open = row.depth < data.options.depth ? " open" : "";
   const summaryLine = `<summary class="ts-row">${cells(row, data)}</summary>`;
-  return [`<details${open}>${summaryLine}${children.join("")}</details>`, end];
+  // One element per line keeps the markup readable (and golden diffs small); the whitespace renders as nothing.
+  return [`<details${open}>${summaryLine}\n${children.join("\n")}\n</details>`, end];
 }
 
 function totalsTable(data: SummaryData): string {
@@ -49,7 +50,7 @@ function totalsTable(data: SummaryData): string {
   if (data.shapesKnown) lines.push(multAddsLine(data.totals), ...sizeLines(data.totals));
   const tr = (l: TotalLine) =>
     `<tr><td>${escapeHtml(l.label + l.unit)}</td><td>${escapeHtml(l.value)}</td></tr>`;
-  return `<table>${lines.map(tr).join("")}</table>`;
+  return `<table>\n${lines.map(tr).join("\n")}\n</table>`;
 }
 
 export function renderHtml(data: SummaryData): string {
@@ -59,5 +60,5 @@ export function renderHtml(data: SummaryData): string {
   const titles = data.options.columns.map((c) => `<span>${escapeHtml(COLUMN_TITLES[c])}</span>`).join("");
   const head = `<div class="ts-row ts-head"><span>${escapeHtml(headerTitle(data.options))}</span>${titles}</div>`;
   const body = rows.length > 0 ? subtree(rows, 0, data)[0] : "";
-  return `${STYLE}<div class="tensorscope-summary" style="${vars}">${head}${body}${totalsTable(data)}</div>`;
+  return `${STYLE}\n<div class="tensorscope-summary" style="${vars}">\n${head}\n${body}\n${totalsTable(data)}\n</div>`;
 }
