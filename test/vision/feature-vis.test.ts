@@ -1,0 +1,169 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { tf } from "../../src/index";
+import { gradientAscent } from "../../src/vision/feature-vis";
+import { InverseDft, fftFrequencies } from "../../src/vision/feature-vis-param";
+import { DISPLAY_SYMBOL } from "../../src/display";
+
+test("the matrix inverse DFT is √(hw) · Re(ifft2) of tf.spectral", () => {
+  const [h, w] = [4, 6];
+  const re = tf.randomNormal([2, h, w], 0, 1, "float32", 1) as tf.Tensor3D;
+  const im = tf.randomNormal([2, h, w], 0, 1, "float32", 2) as tf.Tensor3D;
+  const dft = new InverseDft(h, w);
+  const mine = dft.apply(re, im);
+  const reference = tf.tidy(() => {
+    const alongW = tf.spectral.ifft(tf.complex(re, im)); // last axis
+    const alongH = tf.spectral.ifft(alongW.transpose([0, 2, 1])).transpose([0, 2, 1]);
+    return tf.real(alongH).mul(Math.sqrt(h * w));
+  });
+  const gap = tf.tidy(() => tf.abs(tf.sub(mine, reference)).max().dataSync()[0]);
+  assert.ok(gap < 1e-4, `max difference ${gap}`);
+  dft.dispose();
+  tf.dispose([re, im, mine, reference]);
+  assert.deepEqual(fftFrequencies(5), [0, 0.2, 0.4, -0.4, -0.2]);
+  assert.deepEqual(fftFrequencies(4), [0, 0.25, -0.5, -0.25]);
+});
+
+/** flatten → dense: class 0 = Σ left-half pixels − Σ right-half pixels; class 1 the opposite. */
+function leftRight(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), tf.layers.dense({ units: 2, useBias: false })],
+  });
+  const w = Array.from({ length: 64 }, (_, p) => (p % 8 < 4 ? [1, -1] : [-1, 1])).flat();
+  const kernel = tf.tensor2d(w, [64, 2]);
+  model.layers[1].setWeights([kernel]);
+  kernel.dispose();
+  return model;
+}
+
+function halves(images: tf.Tensor4D, b: number): { left: number; right: number } {
+  return tf.tidy(() => {
+    const one = images.slice(b, 1);
+    return {
+      left: one.slice([0, 0, 0, 0], [1, 8, 4, 1]).mean().dataSync()[0],
+      right: one.slice([0, 0, 4, 0], [1, 8, 4, 1]).mean().dataSync()[0],
+    };
+  });
+}
+
+test("class ascent brightens what the class weighs positively, in both parameterisations", () => {
+  const model = leftRight();
+  for (const parameterization of ["pixel", "fft"] as const) {
+    const steps: number[] = [];
+    const result = gradientAscent(
+      model,
+      { class: [0, 1] },
+      {
+        steps: 40,
+        learningRate: 0.1,
+        jitter: 0,
+        parameterization,
+        onStep: (p) => steps.push(p.step),
+      },
+    );
+    assert.deepEqual(
+      steps,
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    const a = halves(result.images, 0);
+    const b = halves(result.images, 1);
+    assert.ok(a.left > a.right + 0.2, `${parameterization} class 0: ${JSON.stringify(a)}`);
+    assert.ok(b.right > b.left + 0.2, `${parameterization} class 1: ${JSON.stringify(b)}`);
+    assert.ok(result.history[39] > result.history[0], `${parameterization}: objective did not rise`);
+    const { min, max } = tf.tidy(() => ({
+      min: result.images.min().dataSync()[0],
+      max: result.images.max().dataSync()[0],
+    }));
+    assert.ok(min >= 0 && max <= 1);
+    result.dispose();
+  }
+  model.dispose();
+});
+
+/** conv 3x3 (4 filters) → relu → conv 3x3 (3 filters) inside a nested block → GAP → dense. */
+function convNet(): tf.LayersModel {
+  const x = tf.input({ shape: [16, 16, 3] });
+  const c1 = tf.layers
+    .conv2d({
+      filters: 4,
+      kernelSize: 3,
+      activation: "relu",
+      name: "c1",
+      kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }),
+    })
+    .apply(x) as tf.SymbolicTensor;
+  const block = tf.sequential({
+    name: "block",
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [14, 14, 4],
+        filters: 3,
+        kernelSize: 3,
+        name: "c2",
+        kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }),
+      }),
+    ],
+  });
+  const c2 = block.apply(c1) as tf.SymbolicTensor;
+  const gap = tf.layers.globalAveragePooling2d({}).apply(c2) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 2 }).apply(gap) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: out });
+}
+
+test("filter ascent is seeded, raises the filter's activation, and leaves the model and memory as they were", () => {
+  const model = convNet();
+  const weights = model.getWeights().map((w) => w.arraySync());
+  const nodes = model.layers.map((l) => (l as unknown as { inboundNodes: unknown[] }).inboundNodes.length);
+  const before = tf.memory().numTensors;
+  const run = (seed: number) =>
+    gradientAscent(model, { layer: "block/c2", filter: [0, 2] }, { steps: 12, seed });
+  const a = run(1);
+  const b = run(1);
+  const c = run(2);
+  assert.deepEqual([...a.images.dataSync()], [...b.images.dataSync()]);
+  assert.notDeepEqual([...a.images.dataSync()], [...c.images.dataSync()]);
+  assert.ok(a.history[11] > a.history[0], `objective ${a.history[0]} → ${a.history[11]}`);
+  assert.deepEqual(a.images.shape, [2, 16, 16, 3]);
+  const bundle = a[DISPLAY_SYMBOL]();
+  assert.match(bundle["text/plain"], /^gradient ascent on c2 filter 0, 2: 12 steps, objective /);
+  assert.equal(typeof bundle["image/png"], "string");
+  [a, b, c].forEach((r) => r.dispose());
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(
+    model.getWeights().map((w) => w.arraySync()),
+    weights,
+  );
+  assert.deepEqual(
+    model.layers.map((l) => (l as unknown as { inboundNodes: unknown[] }).inboundNodes.length),
+    nodes,
+  );
+  model.dispose();
+});
+
+test("bad objectives and options are clear errors without leaks", () => {
+  const model = convNet();
+  const gray = leftRight();
+  const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
+  const before = tf.memory().numTensors;
+  assert.throws(
+    () => gradientAscent(model, { layer: "c1", filter: 4 }, { steps: 1 }),
+    /filter of layer "c1" \(4 channels\): 4 is outside 0..3/,
+  );
+  assert.throws(() => gradientAscent(model, { class: 2 }), /class 2 is outside 0..1/);
+  assert.throws(() => gradientAscent(model, { layer: "c3", filter: 0 }), /no layer "c3".*nearest names/);
+  assert.throws(() => gradientAscent(model, { class: -1 }), /class must be a non-negative integer/);
+  assert.throws(
+    () => gradientAscent(gray, { class: 0 }, { decorrelate: true }),
+    /decorrelated colour needs 3 input channels; the model takes 1/,
+  );
+  assert.throws(
+    () => gradientAscent(dense, { class: 0 }),
+    /needs an image input \[batch, height, width, channels\]/,
+  );
+  assert.throws(
+    () => gradientAscent(model, { class: 0 }, { steps: 0 }),
+    /steps must be a positive integer, got 0/,
+  );
+  assert.equal(tf.memory().numTensors, before);
+  [model, gray, dense].forEach((m) => m.dispose());
+});
