@@ -11,8 +11,7 @@ const EXPECTED_EXPORTS = [
   // display protocol (kernel-ext/)
   "DISPLAY_SYMBOL",
   "display",
-  // widgets
-  "HistogramSlider",
+  "widgets",
   // model structure (src/summary/, src/models/)
   "summary",
   "models",

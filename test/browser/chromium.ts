@@ -13,11 +13,18 @@ export interface BrowserSession {
 }
 
 export async function openBrowser(): Promise<BrowserSession> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/setup.sh (installs Debian's chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: run scripts/setup.sh (installs Debian's chromium)`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-dev-shm-usage",
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 2000 } });
@@ -25,7 +32,9 @@ export async function openBrowser(): Promise<BrowserSession> {
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(`console: ${message.text()}`);
     });
-    page.on("pageerror", (error) => errors.push(`pageerror: ${error.message} ${process.env.W6_STACK ? error.stack : ""}`));
+    page.on("pageerror", (error) =>
+      errors.push(`pageerror: ${error.message} ${process.env.W6_STACK ? error.stack : ""}`),
+    );
     page.on("dialog", (dialog) => {
       errors.push(`dialog: ${dialog.type()} ${dialog.message()}`);
       void dialog.dismiss();

@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
     server.once("error", fail);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? ok(address.port) : fail(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? ok(address.port) : fail(new Error("no port")),
+      );
     });
   });
 }
@@ -77,10 +79,19 @@ export async function startJupyterLab(
   const { home, dataDir, env } = isolatedDirs();
   options.beforeStart?.(dataDir);
   const args = [
-    "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${ROOT}`, "--LabApp.news_url=None",
-    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
-    "--expose-app-in-browser", "--allow-root",
+    "-m",
+    "jupyterlab",
+    "--no-browser",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--port-retries=0",
+    `--IdentityProvider.token=${token}`,
+    `--ServerApp.root_dir=${ROOT}`,
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.extension_manager=readonly",
+    "--expose-app-in-browser",
+    "--allow-root",
   ];
   const child = spawn(join(VENV, "bin", "python"), args, {
     cwd: ROOT,

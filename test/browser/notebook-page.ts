@@ -6,7 +6,9 @@ import type { RunningLab } from "./jupyterlab";
 type LabWindow = {
   jupyterapp: {
     commands: { execute(id: string): Promise<unknown> };
-    shell: { currentWidget: { sessionContext: { session?: { kernel?: { status: string; id: string } } } } | null };
+    shell: {
+      currentWidget: { sessionContext: { session?: { kernel?: { status: string; id: string } } } } | null;
+    };
   };
 };
 
@@ -14,7 +16,9 @@ export async function openNotebook(page: Page, lab: RunningLab, path: string): P
   await page.goto(`${lab.baseUrl}/lab/tree/${path}?token=${lab.token}&reset`);
   await page.waitForSelector(".jp-Notebook", { timeout: 60_000 });
   await page.waitForFunction(
-    () => (window as unknown as LabWindow).jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === "idle",
+    () =>
+      (window as unknown as LabWindow).jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel
+        ?.status === "idle",
     null,
     { timeout: 90_000 },
   );
@@ -22,16 +26,23 @@ export async function openNotebook(page: Page, lab: RunningLab, path: string): P
 
 export async function kernelId(page: Page): Promise<string> {
   return page.evaluate(
-    () => (window as unknown as LabWindow).jupyterapp.shell.currentWidget?.sessionContext.session?.kernel?.id ?? "",
+    () =>
+      (window as unknown as LabWindow).jupyterapp.shell.currentWidget?.sessionContext.session?.kernel?.id ??
+      "",
   );
 }
 
 /** Runs every cell and waits until no prompt shows "[*]" and the kernel is idle again. */
 export async function runAllCells(page: Page, timeoutMs = 180_000): Promise<void> {
-  await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.commands.execute("notebook:run-all-cells"));
+  await page.evaluate(() =>
+    (window as unknown as LabWindow).jupyterapp.commands.execute("notebook:run-all-cells"),
+  );
   await page.waitForFunction(
     () => {
-      const prompts = [...document.querySelectorAll(".jp-InputArea-prompt")].map((p) => p.textContent ?? "");
+      const prompts = Array.from(
+        document.querySelectorAll(".jp-InputArea-prompt"),
+        (p) => p.textContent ?? "",
+      );
       const app = (window as unknown as LabWindow).jupyterapp;
       const idle = app.shell.currentWidget?.sessionContext.session?.kernel?.status === "idle";
       return idle && prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
@@ -51,7 +62,12 @@ export async function errorOutputs(page: Page): Promise<string[]> {
     (nodes) => nodes.map((n) => n.textContent ?? ""),
   );
   return texts
-    .map((text) => text.split("\n").filter((line) => line.trim() && !EXPECTED_STDERR.test(line)).join("\n"))
+    .map((text) =>
+      text
+        .split("\n")
+        .filter((line) => line.trim() && !EXPECTED_STDERR.test(line))
+        .join("\n"),
+    )
     .filter(Boolean);
 }
 

@@ -61,7 +61,10 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     const after = await canvasData(page, canvas);
     assert.notEqual(after, before, "the drawn histogram must change with the step");
     assert.match((await page.textContent(".tensorscope-step-readout")) ?? "", /^step 0 \(1\/6\)/);
-    await page.locator(".tensorscope-histogram-canvas").first().screenshot({ path: join(ARTIFACTS, "histogram.png") });
+    await page
+      .locator(".tensorscope-histogram-canvas")
+      .first()
+      .screenshot({ path: join(ARTIFACTS, "histogram.png") });
   });
 
   it("keeps markup in user-named text inert", async () => {

@@ -34,11 +34,11 @@ export function warn(text: string): void {
 export function openWidgetComm(widget: StatefulWidget): Comm {
   ensureControlTarget();
   const { state, bufferPaths, buffers } = splitBuffers(widget.fullState());
-  const comm = comms.open(
-    WIDGET_TARGET,
-    { state, buffer_paths: bufferPaths } as JsonObject,
-    { metadata: { version: WIDGET_PROTOCOL_VERSION }, buffers, commId: widget.modelId },
-  );
+  const comm = comms.open(WIDGET_TARGET, { state, buffer_paths: bufferPaths } as JsonObject, {
+    metadata: { version: WIDGET_PROTOCOL_VERSION },
+    buffers,
+    commId: widget.modelId,
+  });
   live.set(widget.modelId, widget);
   comm.onClose(() => {
     live.delete(widget.modelId);

@@ -58,13 +58,19 @@ export class HistogramSlider extends LiveWidget {
 
   constructor(steps: number[], values: Values[], options: HistogramSliderOptions = {}) {
     super();
-    if (!Array.isArray(steps) || !Array.isArray(values) || steps.length !== values.length || steps.length === 0) {
+    if (
+      !Array.isArray(steps) ||
+      !Array.isArray(values) ||
+      steps.length !== values.length ||
+      steps.length === 0
+    ) {
       throw new TypeError(
         `HistogramSlider: expected equally long, non-empty arrays of steps and values, got ${steps?.length} steps and ${values?.length} values`,
       );
     }
     steps.forEach((s, i) => {
-      if (!Number.isFinite(s)) throw new TypeError(`HistogramSlider: step ${i} must be a finite number, got ${s}`);
+      if (!Number.isFinite(s))
+        throw new TypeError(`HistogramSlider: step ${i} must be a finite number, got ${s}`);
     });
     const bins = options.bins ?? 30;
     if (!Number.isInteger(bins) || bins < 1 || bins > 1000) {
@@ -101,6 +107,9 @@ export class HistogramSlider extends LiveWidget {
       drawHistogramRidges(ctx, { left: 48, top: 10, width: 460, height: 206 }, this.series),
     );
     const { steps } = this.series;
-    return pngBundle(png, `HistogramSlider ${JSON.stringify(this.title)}: ${steps.length} steps (${steps[0]}..${steps[steps.length - 1]})`);
+    return pngBundle(
+      png,
+      `HistogramSlider ${JSON.stringify(this.title)}: ${steps.length} steps (${steps[0]}..${steps[steps.length - 1]})`,
+    );
   }
 }

@@ -72,7 +72,8 @@ export abstract class LiveWidget implements Displayable {
     const data = message.data as { method?: unknown; state?: unknown; content?: unknown };
     switch (data.method) {
       case "update":
-        if (data.state && typeof data.state === "object") this.applyUpdate(data.state as Record<string, unknown>);
+        if (data.state && typeof data.state === "object")
+          this.applyUpdate(data.state as Record<string, unknown>);
         return;
       case "request_state":
         if (this.comm) sendUpdate(this.comm, this.fullState());
@@ -81,7 +82,9 @@ export abstract class LiveWidget implements Displayable {
         this.onCustom(data.content);
         return;
       default:
-        warn(`${this.kind} ${this.modelId}: ignored a comm message with unknown method ${JSON.stringify(data.method)}`);
+        warn(
+          `${this.kind} ${this.modelId}: ignored a comm message with unknown method ${JSON.stringify(data.method)}`,
+        );
     }
   }
 }

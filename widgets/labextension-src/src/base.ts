@@ -43,7 +43,11 @@ export abstract class TensorscopeView extends DOMWidgetView {
     this.el.style.fontSize = "12px";
     const title = el("div", "tensorscope-title", String(this.model.get("title") ?? ""));
     title.style.fontWeight = "bold";
-    this.banner = el("div", "tensorscope-disconnected", "disconnected: the kernel is gone, this view can no longer update");
+    this.banner = el(
+      "div",
+      "tensorscope-disconnected",
+      "disconnected: the kernel is gone, this view can no longer update",
+    );
     this.banner.style.cssText = "display:none;color:#a00;background:#fee;padding:2px 6px;margin:2px 0";
     this.body = el("div", "tensorscope-body");
     this.el.append(title, this.banner, this.body);
@@ -86,4 +90,39 @@ export function context2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   const ctx = canvas.getContext("2d");
   if (!ctx) throw new Error("no 2-D canvas context");
   return ctx;
+}
+
+/** Binary state values arrive as DataView (or ArrayBuffer / typed array); copy into an aligned Float32Array. */
+export function toFloat32(value: unknown): Float32Array {
+  if (value instanceof Float32Array) return value;
+  if (ArrayBuffer.isView(value)) {
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+    return new Float32Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 4));
+  }
+  if (value instanceof ArrayBuffer) return new Float32Array(value.slice(0));
+  return new Float32Array(0);
+}
+
+/** Puts RGBA bytes on a canvas, resizing it to the image. */
+export function paint(
+  canvas: HTMLCanvasElement,
+  image: { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> },
+): void {
+  canvas.width = Math.max(1, image.width);
+  canvas.height = Math.max(1, image.height);
+  if (image.width > 0 && image.height > 0) {
+    context2d(canvas).putImageData(new ImageData(image.data, image.width, image.height), 0, 0);
+  }
+}
+
+/** A <select> whose options are set as text (user-named things stay inert). */
+export function makeSelect(className: string, labels: string[], selected: number): HTMLSelectElement {
+  const select = el("select", className);
+  labels.forEach((label, i) => {
+    const option = el("option", "", label);
+    option.value = String(i);
+    select.append(option);
+  });
+  select.value = String(selected);
+  return select;
 }

@@ -48,7 +48,11 @@ export class HistogramSliderView extends TensorscopeView {
   }
 
   private series(): HistogramSeries {
-    return { edges: this.model.get("edges"), steps: this.model.get("steps"), counts: this.model.get("counts") };
+    return {
+      edges: this.model.get("edges"),
+      steps: this.model.get("steps"),
+      counts: this.model.get("counts"),
+    };
   }
 
   private draw(): void {
@@ -57,22 +61,28 @@ export class HistogramSliderView extends TensorscopeView {
     const index = Math.min(Math.max(0, Number(this.model.get("index")) || 0), last);
     this.slider.max = String(last);
     this.slider.value = String(index);
-    this.readout.textContent = series.steps.length ? `step ${series.steps[index]} (${index + 1}/${series.steps.length})` : "no steps";
+    this.readout.textContent = series.steps.length
+      ? `step ${series.steps[index]} (${index + 1}/${series.steps.length})`
+      : "no steps";
     const ctx = context2d(this.canvas);
     ctx.fillStyle = THEME.background;
     ctx.fillRect(0, 0, WIDTH, HEIGHT);
-    if (series.steps.length) drawHistogramStep(ctx, { left: 48, top: 10, width: WIDTH - 60, height: HEIGHT - 34 }, series, index);
+    if (series.steps.length)
+      drawHistogramStep(ctx, { left: 48, top: 10, width: WIDTH - 60, height: HEIGHT - 34 }, series, index);
   }
 
   private togglePlay(): void {
     if (this.timer !== undefined) return this.stop();
     this.playButton.textContent = "⏸";
-    this.timer = setInterval(() => {
-      const n = this.series().steps.length;
-      const next = Number(this.model.get("index")) + 1;
-      if (next >= n) return this.stop();
-      this.model.set("index", next);
-    }, Number(this.model.get("interval_ms")) || 300);
+    this.timer = setInterval(
+      () => {
+        const n = this.series().steps.length;
+        const next = Number(this.model.get("index")) + 1;
+        if (next >= n) return this.stop();
+        this.model.set("index", next);
+      },
+      Number(this.model.get("interval_ms")) || 300,
+    );
   }
 
   private stop(): void {

@@ -3,6 +3,11 @@
 import { IJupyterWidgetRegistry } from "@jupyter-widgets/base";
 import { MODULE_NAME, MODULE_VERSION } from "../../src/shared/protocol";
 import * as histogram from "./histogram";
+import * as kernelGrid from "./kernel-grid";
+import * as featureMaps from "./feature-maps";
+import * as camView from "./cam-view";
+import * as monitor from "./training-monitor";
+import * as summaryView from "./summary-view";
 
 const plugin = {
   id: `${MODULE_NAME}:plugin`,
@@ -12,7 +17,7 @@ const plugin = {
     registry.registerWidget({
       name: MODULE_NAME,
       version: MODULE_VERSION,
-      exports: { ...histogram },
+      exports: { ...histogram, ...kernelGrid, ...featureMaps, ...camView, ...monitor, ...summaryView },
     });
   },
 };

@@ -34,13 +34,23 @@ export function drawCurves(ctx: Ctx2D, box: Box, series: SeriesMap, smoothing: n
     ctx.fillStyle = colour;
     ctx.strokeStyle = colour;
     ctx.globalAlpha = 0.15;
-    for (const [step, , min, max] of points) ctx.fillRect(px(step) - 0.5, py(max), 1.5, Math.max(1, py(min) - py(max)));
+    for (const [step, , min, max] of points)
+      ctx.fillRect(px(step) - 0.5, py(max), 1.5, Math.max(1, py(min) - py(max)));
     ctx.globalAlpha = 0.35;
-    polyline(ctx, points.map((p) => [px(p[0]), py(p[1])]));
+    polyline(
+      ctx,
+      points.map((p) => [px(p[0]), py(p[1])]),
+    );
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1.5;
-    const smoothed = smooth(points.map((p) => p[1]), smoothing);
-    polyline(ctx, points.map((p, i) => [px(p[0]), py(smoothed[i])]));
+    const smoothed = smooth(
+      points.map((p) => p[1]),
+      smoothing,
+    );
+    polyline(
+      ctx,
+      points.map((p, i) => [px(p[0]), py(smoothed[i])]),
+    );
     ctx.lineWidth = 1;
   });
   ctx.restore();
