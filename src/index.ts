@@ -59,3 +59,30 @@ export { pointingGame, deletionCurve, insertionCurve } from "./vision/metrics";
 export type { Box, PointingGameResult, PerturbationCurve, PerturbationCurveOptions } from "./vision/metrics";
 export { shapesDataset } from "./data/shapes";
 export type { ShapesDataset, ShapesOptions, ShapeKind } from "./data/shapes";
+// Inside a CNN: kernels, feature maps, saliency, activation maximisation; pictures and colormaps; MNIST
+// (src/vision/, src/image/, src/data/mnist.ts, docs/vision.md).
+export { kernels, KernelGrid } from "./vision/kernels";
+export type { KernelOptions } from "./vision/kernels";
+export { featureMaps, FeatureMaps } from "./vision/feature-maps";
+export type { FeatureMapOptions } from "./vision/feature-maps";
+export { vanillaGradients, smoothGrad, guidedBackprop, integratedGradients } from "./vision/saliency";
+export type {
+  SaliencyOptions,
+  SaliencyTargets,
+  SmoothGradOptions,
+  IntegratedGradientsOptions,
+} from "./vision/saliency";
+export { SaliencyResult } from "./vision/saliency-result";
+export type { IntegrationMethod } from "./vision/quadrature";
+export { gradientAscent, AscentResult } from "./vision/feature-vis";
+export type { AscentObjective, AscentProgress, GradientAscentOptions } from "./vision/feature-vis";
+export type { Parameterization } from "./vision/feature-vis-param";
+export { overlay } from "./image/overlay";
+export type { OverlayOptions } from "./image/overlay";
+export { tensorImage, heatmapImage } from "./image/tensor-image";
+export type { TensorImageOptions, HeatmapOptions, ImageScale } from "./image/tensor-image";
+export { ImageView } from "./image/view";
+export { colorize, getColormap, COLORMAP_NAMES } from "./image/colormap";
+export type { Colormap, ColormapName, ValueRange } from "./image/colormap";
+export { loadMnist } from "./data/mnist";
+export type { MnistData, MnistOptions, MnistSplit } from "./data/mnist";

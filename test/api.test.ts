@@ -44,6 +44,26 @@ const EXPECTED_EXPORTS = [
   "deletionCurve",
   "insertionCurve",
   "shapesDataset",
+  // kernels, feature maps, saliency, activation maximisation, pictures, MNIST (src/vision/, src/image/, src/data/mnist.ts)
+  "kernels",
+  "KernelGrid",
+  "featureMaps",
+  "FeatureMaps",
+  "vanillaGradients",
+  "smoothGrad",
+  "guidedBackprop",
+  "integratedGradients",
+  "SaliencyResult",
+  "gradientAscent",
+  "AscentResult",
+  "overlay",
+  "tensorImage",
+  "heatmapImage",
+  "ImageView",
+  "colorize",
+  "getColormap",
+  "COLORMAP_NAMES",
+  "loadMnist",
 ];
 
 test("the public API exports exactly the documented names", () => {
