@@ -88,6 +88,9 @@ function walk(
   plan: Plan,
   needOutputs: boolean,
 ): tf.Tensor[] | null {
+  // A Sequential builds its graph lazily (predict() does the same first); until then it has no nodes to walk.
+  const lazy = container as unknown as { model?: unknown; build(): void };
+  if (container instanceof tf.Sequential && lazy.model == null) lazy.build();
   const values: Values = new Map();
   container.inputs.forEach((symbolic, i) => {
     store(values, symbolic.sourceLayer, symbolic.nodeIndex, [inputs[i]]);

@@ -42,6 +42,21 @@ describe("runModel reproduces model.predict exactly", () => {
   }
 });
 
+test("a Sequential that was never built or run is built as predict() would", () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 2, kernelSize: 3, name: "fresh_conv" }),
+      tf.layers.flatten(),
+    ],
+  });
+  const x = seededInput(1);
+  const { outputs, captured } = runModel(model, x, { capture: ["fresh_conv"] });
+  const expected = model.predict(x) as tf.Tensor;
+  assert.equal(maxAbsDiff(outputs[0], expected), 0);
+  assert.deepEqual(captured[0].shape, [1, 6, 6, 2]);
+  tf.dispose([x, expected, ...outputs, ...captured]);
+});
+
 test("captures an inner layer of a Sequential model, equal to a probe sub-model", () => {
   const model = sequentialModel();
   const x = seededInput(2);
