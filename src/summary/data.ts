@@ -56,7 +56,8 @@ function applyCellRules(rows: SummaryRow[], maxDepth: number): void {
 }
 
 function totalsOf(collected: Collected): SummaryTotals {
-  const leaves = numberRows(collected.rows).filter((r) => r.isLeaf);
+  const rows = collected.rows;
+  const leaves = rows.filter((r, i) => !r.isContainer && !(rows[i + 1]?.depth > r.depth));
   const totalMultAdds = leaves.reduce((n, r) => n + r.multAdds, 0);
   // torchinfo: twice (gradients) the first output of every leaf call that has weights.
   const forwardBackwardBytes = 2 * leaves.filter((r) => r.params > 0).reduce((n, r) => n + r.outputBytes, 0);
