@@ -159,7 +159,9 @@ function buildTiles(all: Float32Array, shape: number[], plan: TilePlan, layerRan
         const image = colorize(slice, kh, kw, { colormap: "diverging", range });
         // per-filter scales are named once per filter, on its first channel
         const scaleText = plan.perFilter && c === 0 ? ` ±${formatTick(range.max)}` : "";
-        tiles.push({ image, label: plan.labels ? `${o}·${c}${scaleText}` : undefined });
+        // one input channel: the filter number alone says it all
+        const name = plan.channels === 1 && shape[2] === 1 ? `${o}` : `${o}·${c}`;
+        tiles.push({ image, label: plan.labels ? `${name}${scaleText}` : undefined });
       }
     }
   }
@@ -199,6 +201,11 @@ function describe(layer: Layer, shape: number[], plan: TilePlan, range: ValueRan
   );
 }
 
+/** Each filter's channels stay on one row; filters with few channels share a row (up to 8 tiles). */
+function channelColumns(channels: number): number {
+  return channels * Math.max(1, Math.floor(8 / channels));
+}
+
 /**
  * `kernels(model, layer, options)`: the convolution kernels of a layer (by name, "outer/inner" path or index)
  * and a labelled grid picture of them. The picture displays in a notebook and saves with `.savePng(path)`; the
@@ -212,8 +219,10 @@ export function kernels(model: tf.LayersModel, layer: LayerRef, options: KernelO
     const title = describe(target, weights.shape, plan, layerRange);
     const image = renderGrid(tiles, {
       title,
-      columns: plan.mode === "channels" ? plan.channels : undefined,
+      columns: plan.mode === "channels" ? channelColumns(plan.channels) : undefined,
       scale: options.scale,
+      // per-filter scales are written under the tiles and need the room
+      minTileSize: plan.perFilter ? 64 : undefined,
       colorbar:
         plan.mode === "rgb" || plan.perFilter ? undefined : { colormap: "diverging", range: layerRange },
     });
