@@ -1,6 +1,6 @@
 // summary() speed on a 500-layer model (target: under 50 ms) against tfjs' own model.summary() in the same run,
 // and our totals against torchinfo's published ResNet-18 figures (reference summary.md §4.1, torchinfo `main`).
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { DISPLAY_SYMBOL, models, summary, tf } from "../src/index";
 
 type Sym = ReturnType<typeof tf.input>;
@@ -20,22 +20,26 @@ function fiveHundredLayers(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: x, name: "deep500" });
 }
 
-function medianMs(fn: () => void, runs: number): number {
-  for (let i = 0; i < 3; i++) fn();
+/** Median and minimum of `runs` timed calls after 10 warm-up calls (the minimum is the least disturbed by load). */
+function timeMs(fn: () => void, runs: number): { median: number; min: number } {
+  for (let i = 0; i < 10; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     fn();
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(runs / 2)], min: times[0] };
 }
+
+const fmt = (t: { median: number; min: number }) => `${t.median.toFixed(2)} (min ${t.min.toFixed(2)})`;
 
 const discard = () => undefined;
 
 function speedRow(name: string, model: tf.LayersModel, runs: number): string {
-  const ours = medianMs(() => summary(model).toString(), runs);
-  const all = medianMs(() => {
+  const ours = timeMs(() => summary(model).toString(), runs);
+  const all = timeMs(() => {
     const s = summary(model, {
       depth: Infinity,
       columns: ["inputSize", "outputSize", "numParams", "multAdds"],
@@ -43,9 +47,9 @@ function speedRow(name: string, model: tf.LayersModel, runs: number): string {
     s.toString();
     s[DISPLAY_SYMBOL]();
   }, runs);
-  const tfjs = medianMs(() => model.summary(undefined, undefined, discard), runs);
-  const layers = model.layers.length;
-  return `| ${name} (${layers} layers) | ${ours.toFixed(2)} | ${all.toFixed(2)} | ${tfjs.toFixed(2)} | ${(ours / tfjs).toFixed(2)} |`;
+  const tfjs = timeMs(() => model.summary(undefined, undefined, discard), runs);
+  const ratio = (ours.median / tfjs.median).toFixed(2);
+  return `| ${name} (${model.layers.length} layers) | ${fmt(ours)} | ${fmt(all)} | ${fmt(tfjs)} | ${ratio} |`;
 }
 
 // torchinfo `main` on torchvision's ResNet-18 (reference summary.md §4.1 and the 64×64 golden).
@@ -93,12 +97,12 @@ function main(): void {
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}, backend ${tf.getBackend()}`,
   );
-  console.log(`date: ${new Date().toISOString()}\n`);
+  console.log(`date: ${new Date().toISOString()}, load average ${loadavg()[0].toFixed(1)}\n`);
   const deep = fiveHundredLayers();
   const resnet = models.resnet18({ init: "zeros" });
   const vgg = models.vgg11({ init: "zeros" });
   console.log(
-    "| model | summary() + toString, ms | all columns, every depth, text + HTML, ms | tfjs model.summary(), ms | ratio ours/tfjs |",
+    "| model | summary() + toString, median ms | all columns, every depth, text + HTML, ms | tfjs model.summary(), ms | median ratio ours/tfjs |",
   );
   console.log("|---|---|---|---|---|");
   console.log(speedRow("500-layer residual MLP", deep, 41));

@@ -9,14 +9,17 @@ import type {
   SummaryTotals,
 } from "./types";
 
+// The collected rows are fresh for every summary() call, so they are completed in place rather than copied
+// (copying was a third of the time on a 500-layer model).
 function numberRows(rows: CollectedRow[]): SummaryRow[] {
-  const counters = new Map<number, number>();
+  const counters: number[] = [];
   return rows.map((row, i) => {
-    const depthIndex = (counters.get(row.depth) ?? 0) + 1;
-    counters.set(row.depth, depthIndex);
-    const next = rows[i + 1];
-    const isLeaf = !row.isContainer && !(next && next.depth > row.depth);
-    return { ...row, depthIndex, isLeaf, shownParams: null, shownMultAdds: null };
+    const out = row as SummaryRow;
+    out.depthIndex = counters[row.depth] = (counters[row.depth] ?? 0) + 1;
+    out.isLeaf = !row.isContainer && !(rows[i + 1]?.depth > row.depth);
+    out.shownParams = null;
+    out.shownMultAdds = null;
+    return out;
   });
 }
 
