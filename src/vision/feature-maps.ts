@@ -29,7 +29,7 @@ export interface FeatureMapOptions {
 /** A layer's activations and their picture. `activations` is the caller's to dispose (`dispose()`). */
 export class FeatureMaps extends ImageView {
   constructor(
-    image: RgbaImage,
+    image: RgbaImage | (() => RgbaImage),
     description: string,
     /** The layer's output for the whole batch, [batch, height, width, channels]. */
     readonly activations: tf.Tensor4D,
@@ -129,21 +129,25 @@ export function featureMaps(
     const [batch, h, w, channels] = activations.shape;
     const { sample, maxMaps } = checkOptions(options, batch);
     const count = Math.min(channels, maxMaps);
-    const one = tf.tidy(
-      () => activations.slice([sample, 0, 0, 0], [1, h, w, channels]).squeeze([0]) as tf.Tensor3D,
-    );
-    const { tiles, range } = mapTiles(one, count, options);
-    one.dispose();
     const name = resolveLayer(model, layer).name;
-    const scale = range ? "one range for the layer" : "min-max per map";
+    const scale = options.normalize === "layer" ? "one range for the layer" : "min-max per map";
     const title = `${name} feature maps ${h}x${w}x${channels}\nsample ${sample}, ${count} of ${channels} maps, ${scale}`;
-    const image = renderGrid(tiles, {
-      title,
-      scale: options.scale,
-      columns: options.columns,
-      colorbar: range ? { colormap: options.colormap ?? "viridis", range } : undefined,
-    });
-    return new FeatureMaps(image, title.replace("\n", ": "), activations, name);
+    // drawn when first displayed or saved, from the activations the result owns
+    const draw = () => {
+      if (activations.isDisposed) throw new Error("these feature maps were disposed before they were drawn");
+      const one = tf.tidy(
+        () => activations.slice([sample, 0, 0, 0], [1, h, w, channels]).squeeze([0]) as tf.Tensor3D,
+      );
+      const { tiles, range } = mapTiles(one, count, options);
+      one.dispose();
+      return renderGrid(tiles, {
+        title,
+        scale: options.scale,
+        columns: options.columns,
+        colorbar: range ? { colormap: options.colormap ?? "viridis", range } : undefined,
+      });
+    };
+    return new FeatureMaps(draw, title.replace("\n", ": "), activations, name);
   } catch (error) {
     activations.dispose();
     throw error;

@@ -45,10 +45,15 @@ export class SaliencyResult extends ImageView {
   /** Each sample's target score on the input. */
   readonly scores: number[];
   readonly delta?: number[];
+  /** The samples the picture shows, kept so that it can be drawn later (when displayed or saved). */
+  readonly #shown: tf.Tensor4D;
 
   constructor(init: SaliencyInit) {
     const map = saliencyMap(init.attributions);
-    super(renderPanels(init, map), describe(init));
+    const batch = init.input.shape[0];
+    const shown = tf.tidy(() => init.input.slice(0, Math.min(batch, MAX_SHOWN)));
+    super(() => renderPanels({ ...init, input: shown }, map, batch), describe(init));
+    this.#shown = shown;
     this.method = init.method;
     this.attributions = init.attributions;
     this.map = map;
@@ -58,7 +63,7 @@ export class SaliencyResult extends ImageView {
   }
 
   dispose(): void {
-    tf.dispose([this.attributions, this.map]);
+    tf.dispose([this.attributions, this.map, this.#shown]);
   }
 }
 
@@ -72,8 +77,9 @@ function describe(init: SaliencyInit): string {
 }
 
 /** One row per sample: the input (min-max scaled), the map (gray), the map over the input (jet). */
-function renderPanels(init: SaliencyInit, map: tf.Tensor3D): RgbaImage {
-  const shown = Math.min(init.input.shape[0], MAX_SHOWN);
+function renderPanels(init: SaliencyInit, map: tf.Tensor3D, batch: number): RgbaImage {
+  if (map.isDisposed) throw new Error("this saliency result was disposed before it was drawn");
+  const shown = init.input.shape[0];
   const tiles: GridTile[] = [];
   for (let b = 0; b < shown; b++) {
     const [image, heat] = tf.tidy(() => {
@@ -93,6 +99,6 @@ function renderPanels(init: SaliencyInit, map: tf.Tensor3D): RgbaImage {
     tiles.push({ image: overlayToRgba(image, heat), label: "overlay" });
     tf.dispose([image, heat]);
   }
-  const more = init.input.shape[0] > shown ? ` (first ${shown} of ${init.input.shape[0]})` : "";
+  const more = batch > shown ? ` (first ${shown} of ${batch})` : "";
   return renderGrid(tiles, { columns: 3, title: `${init.method}${more}`, minTileSize: 96 });
 }

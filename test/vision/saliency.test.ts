@@ -212,6 +212,10 @@ test("results display as input, map and overlay panels", () => {
   assert.ok((bundle["image/png"] as string).length > 100);
   assert.equal(result.image.width > 3 * 96, true);
   result.dispose();
+  // drawn on first use: a result disposed before that says so
+  const late = vanillaGradients(model, input);
+  late.dispose();
+  assert.throws(() => late.png(), /this saliency result was disposed before it was drawn/);
   input.dispose();
   model.dispose();
 });
