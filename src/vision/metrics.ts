@@ -54,8 +54,11 @@ export function pointingGame(
 export interface PerturbationCurveOptions {
   /** Number of steps from 0 to all pixels (default 20); ⌈pixels/steps⌉ pixels change per step. */
   steps?: number;
-  /** What removed pixels become (deletion) or the start image (insertion): a number or an image batch. Default 0. */
-  baseline?: number | tf.Tensor;
+  /**
+   * What removed pixels become (deletion) or the start image (insertion): a number, an image batch, or "mean"
+   * (each image's mean colour, which hides a shape better than black on a dark background). Default 0.
+   */
+  baseline?: number | "mean" | tf.Tensor;
   /** Class per image; default the model's top class on the unperturbed image. */
   targets?: number[];
   /** "probability" (softmax, default) or the raw "logit". */
@@ -145,7 +148,12 @@ function perturbationCurve(
     const chunk = tf.tidy(() => {
       const m = tf.tensor4d(mask, [n, height, width, 1]);
       const x = tf.gather(images, imageOf);
-      const base = typeof baseline === "number" ? tf.fill(x.shape, baseline) : tf.gather(baseline, imageOf);
+      const base =
+        typeof baseline === "number"
+          ? tf.fill(x.shape, baseline)
+          : baseline === "mean"
+            ? tf.mul(tf.onesLike(x), tf.mean(x, [1, 2], true))
+            : tf.gather(baseline, imageOf);
       const [keep, swap] = mode === "deletion" ? [x, base] : [base, x];
       const perturbed = tf.add(tf.mul(keep, tf.sub(1, m)), tf.mul(swap, m));
       let out = runModel(model, perturbed).outputs[0];

@@ -178,6 +178,13 @@ test("a result renders as text and a PNG strip of jet heatmaps", () => {
   };
   assert.deepEqual(at(hot), [128, 0, 0]);
   assert.deepEqual(at(cold), [0, 0, 128]);
+  // Overlay of sample 1 over its (grey, 1-channel) image: same size, and a clear error for a bad index.
+  const before = tf.memory().numTensors;
+  const view = result.overlay(x, 1);
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(view.image.width, 3);
+  assert.equal(view.image.height, 3);
+  assert.throws(() => result.overlay(x, 3), /image index 3 is outside this result's 3 map\(s\)/);
   result.dispose();
   x.dispose();
 });

@@ -62,6 +62,15 @@ test("deletion and insertion curves match the hand-computed logits", () => {
   // Probabilities: softmax of [logit, 0] → sigmoid(logit).
   const probability = deletionCurve(model, images, map, { targets: [0], steps: 4, batchSize: 2 });
   probability.curves[0].forEach((v, s) => assert.ok(Math.abs(v - 1 / (1 + Math.exp(-expected[s]))) < 1e-5));
+  // "mean": deleted pixels take the image's mean value (0.6875 here).
+  const mean = x.reduce((a, b) => a + b, 0) / 4;
+  const order = [1, 2, 3, 0];
+  const meanCurve = deletionCurve(model, images, map, { ...options, baseline: "mean" }).curves[0];
+  meanCurve.forEach((v, s) => {
+    const deleted = new Set(order.slice(0, s));
+    const logit = x.reduce((acc, xp, p) => acc + (deleted.has(p) ? mean : xp) * w[p], 0);
+    assert.ok(Math.abs(v - logit) < 1e-5, `mean baseline step ${s}: ${v} vs ${logit}`);
+  });
   assert.equal(tf.memory().numTensors, before, "no tensor leaks");
   tf.dispose([images, map]);
 });

@@ -5,6 +5,8 @@ import { dirname } from "node:path";
 import { tf } from "../../backend";
 import { DISPLAY_SYMBOL, type MimeBundle } from "../../display";
 import { colorize } from "../../image/colormap";
+import { overlay, type OverlayOptions } from "../../image/overlay";
+import type { ImageView } from "../../image/view";
 import { encodePng, type RgbaImage } from "../../image/png";
 
 export interface CamResultInit {
@@ -60,6 +62,26 @@ export class CamResult {
       }
     }
     return { width: stripWidth, height, data };
+  }
+
+  /**
+   * The heatmap of image `index` laid over that image (show_cam_on_image's formula, RGB; see image/overlay.ts).
+   * `images` is the batch given to compute() ([B,H,W,C], values in [0, 1]) or one [H,W,C] image.
+   */
+  overlay(images: tf.Tensor, index = 0, options: OverlayOptions = {}): ImageView {
+    const batch = this.heatmap.shape[0];
+    if (!Number.isInteger(index) || index < 0 || index >= batch) {
+      throw new RangeError(`image index ${index} is outside this result's ${batch} map(s)`);
+    }
+    const [image, map] = tf.tidy(() => [
+      images.rank === 4 ? images.slice([index], [1]).squeeze([0]) : images,
+      this.heatmap.slice([index], [1]).squeeze([0]),
+    ]);
+    try {
+      return overlay(image, map, options);
+    } finally {
+      tf.dispose(image === images ? [map] : [image, map]);
+    }
   }
 
   png(): Buffer {
