@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { kernelSpec } from "../../kernel-ext/kernelspec";
 import { openBrowser, type BrowserSession } from "./chromium";
 import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
-import { canvasData, errorOutputs, openNotebook, runAllCells } from "./notebook-page";
+import { canvasData, errorOutputs, kernelId, openNotebook, runAllCells } from "./notebook-page";
+import { monitorGrowth, recordMonitorGrowth, sendCommMessage } from "./widget-probes";
 
 const ARTIFACTS = join(ROOT, "test", "artifacts", "widgets");
 const NOTEBOOK = "notebooks/widgets/widgets.ipynb";
@@ -34,6 +35,7 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     lab = await startJupyterLab({ beforeStart: installKernel });
     session = await openBrowser();
     await openNotebook(session.page, lab, NOTEBOOK);
+    await recordMonitorGrowth(session.page);
     await runAllCells(session.page);
     await session.page.screenshot({ path: join(ARTIFACTS, "notebook.png"), fullPage: true });
   });
@@ -74,7 +76,172 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     assert.equal(await page.locator('img[src="x"]').count(), 0, "no <img> element may come from user text");
   });
 
+  it("switches the CAM method locally and the overlay changes", async () => {
+    const { page } = session!;
+    const canvas = ".tensorscope-cam-canvas";
+    await page.waitForFunction(
+      (sel) => Number(document.querySelector<HTMLCanvasElement>(sel)?.dataset.drawn) > 0,
+      canvas,
+    );
+    const gradcam = await canvasData(page, canvas);
+    const drawn = await page.$eval(canvas, (c) => Number((c as HTMLCanvasElement).dataset.drawn));
+    await page.selectOption(".tensorscope-cam-method", { label: "EigenCAM" });
+    await page.waitForFunction(
+      ([sel, n]) =>
+        Number(document.querySelector<HTMLCanvasElement>(sel as string)?.dataset.drawn) > (n as number),
+      [canvas, drawn],
+    );
+    assert.notEqual(await canvasData(page, canvas), gradcam, "EigenCAM's overlay must differ from GradCAM's");
+    await page
+      .locator(".tensorscope-widget", { has: page.locator(canvas) })
+      .screenshot({ path: join(ARTIFACTS, "cam.png") });
+  });
+
+  it("grows the training monitor's curve while model.fit runs, within the point bound", async () => {
+    const { page } = session!;
+    const growth = await monitorGrowth(page);
+    assert.ok(
+      growth.length >= 3,
+      `the curve should have been redrawn with more points several times, saw ${JSON.stringify(growth)}`,
+    );
+    for (let i = 1; i < growth.length; i++)
+      assert.ok(growth[i] > growth[i - 1], `point counts must grow: ${growth}`);
+    // 12 epochs x 9 batches: loss and acc per batch, val_loss and val_acc per epoch
+    assert.equal(growth[growth.length - 1], 2 * 12 * 9 + 2 * 12);
+    const legend = (await page.textContent(".tensorscope-legend")) ?? "";
+    assert.match(legend, /loss: \d/);
+    await page
+      .locator(".tensorscope-widget", { has: page.locator(".tensorscope-monitor-canvas") })
+      .screenshot({ path: join(ARTIFACTS, "monitor.png") });
+  });
+
+  it("zooms a kernel and switches its colour scale without the kernel", async () => {
+    const { page } = session!;
+    const grid = ".tensorscope-kernel-canvas";
+    const shared = await canvasData(page, grid);
+    await page.selectOption(".tensorscope-scale", { index: 1 });
+    assert.notEqual(await canvasData(page, grid), shared, "per-filter scale must change the picture");
+    await page
+      .locator(".tensorscope-widget", { has: page.locator(grid) })
+      .screenshot({ path: join(ARTIFACTS, "kernels.png") });
+    await page.click(grid, { position: { x: 5, y: 5 } });
+    await page.waitForSelector(".tensorscope-kernel-zoom", { state: "visible" });
+    assert.match(
+      (await page.textContent(".tensorscope-widget .tensorscope-readout")) ?? "",
+      /^filter 0: colour scale ±/,
+    );
+  });
+
+  it("shows a feature map channel's range on hover and switches layers", async () => {
+    const { page } = session!;
+    const canvas = ".tensorscope-featuremap-canvas";
+    await page.hover(canvas, { position: { x: 3, y: 3 } });
+    assert.match(
+      (await page.textContent(".tensorscope-hover")) ?? "",
+      /^conv1 channel 0: min -?[\d.e+-]+, max [\d.e+-]+$/,
+    );
+    const first = await canvasData(page, canvas);
+    await page.selectOption(".tensorscope-layer", { index: 1 });
+    assert.notEqual(await canvasData(page, canvas), first);
+    await page
+      .locator(".tensorscope-widget", { has: page.locator(canvas) })
+      .screenshot({ path: join(ARTIFACTS, "feature-maps.png") });
+  });
+
+  it("expands and collapses summary levels", async () => {
+    const { page } = session!;
+    const rows = ".tensorscope-summary-row";
+    assert.equal(await page.locator(rows).count(), 5);
+    await page.click(".tensorscope-summary .tensorscope-toggle");
+    assert.equal(await page.locator(rows).count(), 1);
+    await page.click(".tensorscope-summary .tensorscope-toggle");
+    assert.equal(await page.locator(rows).count(), 5);
+    await page
+      .locator(".tensorscope-widget", { has: page.locator(".tensorscope-summary") })
+      .screenshot({ path: join(ARTIFACTS, "summary.png") });
+  });
+
+  it("keeps markup in every user-named text inert", async () => {
+    const { page } = session!;
+    const text = (await page.textContent(".jp-Notebook")) ?? "";
+    for (const literal of [
+      "fit <img src=x onerror=alert(1)>",
+      "net<b>bold</b>",
+      "blue <img src=x onerror=alert(1)>",
+    ]) {
+      assert.ok(text.includes(literal), `the page should show ${literal} as text`);
+    }
+    assert.equal(
+      await page.locator(".jp-OutputArea-output b").count(),
+      0,
+      "no <b> element may come from a name",
+    );
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+  });
+
+  it("ignores a comm message with an unknown method, with a warning in the kernel log", async () => {
+    const { page } = session!;
+    const modelId = await page.$eval(
+      ".tensorscope-widget",
+      (node) => (node as HTMLElement).dataset.modelId ?? "",
+    );
+    assert.ok(modelId, "the view should expose its model id");
+    await sendCommMessage(page, modelId, { method: "no_such_method" });
+    const deadline = Date.now() + 10_000;
+    while (
+      !lab!.log().includes('ignored a comm message with unknown method "no_such_method"') &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(
+      lab!.log(),
+      /\[tensorscope widgets\] warning: .* ignored a comm message with unknown method "no_such_method"/,
+    );
+    // the kernel is still serving
+    assert.equal(
+      await page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              jupyterapp: {
+                shell: { currentWidget: { sessionContext: { session: { kernel: { status: string } } } } };
+              };
+            }
+          ).jupyterapp.shell.currentWidget.sessionContext.session.kernel.status,
+      ),
+      "idle",
+    );
+  });
+
   it("logs no console errors in the page", () => {
     assert.deepEqual(session!.errors, []);
+  });
+
+  it("shows 'disconnected' on every widget when the kernel dies, and the page does not throw", async () => {
+    const { page } = session!;
+    const id = await kernelId(page);
+    const response = await fetch(`${lab!.baseUrl}/api/kernels/${id}?token=${lab!.token}`, {
+      method: "DELETE",
+    });
+    assert.equal(response.status, 204);
+    await page.waitForFunction(
+      () => {
+        const banners = Array.from(document.querySelectorAll<HTMLElement>(".tensorscope-disconnected"));
+        return banners.length > 0 && banners.every((b) => b.style.display !== "none");
+      },
+      null,
+      { timeout: 30_000 },
+    );
+    // the data is in the browser: the slider still redraws
+    const before = await canvasData(page, ".tensorscope-histogram-canvas");
+    await page.locator(".tensorscope-step-slider").first().focus();
+    await page.keyboard.press("End");
+    assert.notEqual(await canvasData(page, ".tensorscope-histogram-canvas"), before);
+    await page.screenshot({ path: join(ARTIFACTS, "disconnected.png") });
+    assert.deepEqual(
+      session!.errors.filter((e) => e.startsWith("pageerror")),
+      [],
+    );
   });
 });

@@ -1,6 +1,7 @@
 // The widgets' link to the kernel: comms come from kernel-ext's process-wide manager. Every live widget is
 // registered here so the `jupyter.widget.control` target can answer a reloaded page's `request_states`
 // with all of them at once (otherwise the widget manager waits 4 s per notebook before falling back).
+import { writeSync } from "node:fs";
 import { comms, type Comm, type CommMessage } from "../../kernel-ext/comms";
 import type { JsonObject } from "../../kernel-ext/wire";
 import { splitBuffers } from "./buffers";
@@ -25,9 +26,17 @@ export function kernelAttached(): boolean {
   return comms.attached;
 }
 
-/** Where widgets report what they ignore: the kernel's stderr (shown in the server log or the owning cell). */
+/**
+ * Where widgets report what they ignore: the kernel process's own stderr, i.e. the Jupyter server's log.
+ * Written to file descriptor 2 directly because the kernel routes process.stderr to the last cell's output,
+ * and a stray frontend message is not that cell's business.
+ */
 export function warn(text: string): void {
-  console.warn(`[tensorscope widgets] ${text}`);
+  try {
+    writeSync(2, `[tensorscope widgets] warning: ${text}\n`);
+  } catch {
+    // stderr closed: nothing sensible is left to report to
+  }
 }
 
 /** Opens the comm of a new widget model with its full state. */

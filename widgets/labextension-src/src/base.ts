@@ -33,12 +33,28 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+interface SignalLike<T> {
+  connect(slot: (sender: unknown, value: T) => void, thisArg?: unknown): boolean;
+  disconnect(slot: (sender: unknown, value: T) => void, thisArg?: unknown): boolean;
+}
+
+interface SessionContextLike {
+  statusChanged?: SignalLike<string>;
+  kernelChanged?: SignalLike<unknown>;
+}
+
+/** Kernel states in which the comm behind a view is gone or going. */
+const GONE = new Set(["dead", "restarting", "autorestarting", "unknown", "terminating"]);
+
 export abstract class TensorscopeView extends DOMWidgetView {
   protected body!: HTMLDivElement;
   private banner!: HTMLDivElement;
+  private kernelGone = false;
+  private session: SessionContextLike | undefined;
 
   override render(): void {
     this.el.classList.add("tensorscope-widget");
+    this.el.dataset.modelId = this.model.model_id;
     this.el.style.fontFamily = "var(--jp-ui-font-family, sans-serif)";
     this.el.style.fontSize = "12px";
     const title = el("div", "tensorscope-title", String(this.model.get("title") ?? ""));
@@ -52,23 +68,47 @@ export abstract class TensorscopeView extends DOMWidgetView {
     this.body = el("div", "tensorscope-body");
     this.el.append(title, this.banner, this.body);
     this.listenTo(this.model, "comm_live_update", () => this.showLiveness());
+    this.watchKernel();
     this.showLiveness();
     this.renderBody();
   }
 
   protected abstract renderBody(): void;
 
+  /**
+   * The widget manager marks models dead only on a restart; a kernel that is shut down or killed shows up
+   * as the session's status instead, so the view watches that too.
+   */
+  private watchKernel(): void {
+    const manager = this.model.widget_manager as unknown as {
+      context?: { sessionContext?: SessionContextLike };
+      _context?: { sessionContext?: SessionContextLike };
+    };
+    this.session = manager.context?.sessionContext ?? manager._context?.sessionContext;
+    this.session?.statusChanged?.connect(this.onKernelStatus, this);
+  }
+
+  private onKernelStatus(_sender: unknown, status: string): void {
+    this.kernelGone = GONE.has(status);
+    this.showLiveness();
+  }
+
   private showLiveness(): void {
-    const live = (this.model as unknown as { comm_live?: boolean }).comm_live !== false;
+    const live = !this.kernelGone && (this.model as unknown as { comm_live?: boolean }).comm_live !== false;
     this.banner.style.display = live ? "none" : "block";
     this.el.classList.toggle("tensorscope-dead", !live);
+  }
+
+  override remove(): void {
+    this.session?.statusChanged?.disconnect(this.onKernelStatus, this);
+    return super.remove();
   }
 
   /** Sends a user's change to the kernel when it is there; the view never waits for an answer. */
   protected syncToKernel(attrs: Record<string, unknown>): void {
     this.model.set(attrs);
     const model = this.model as unknown as { comm_live?: boolean; comm?: unknown };
-    if (model.comm_live === false || !model.comm) return;
+    if (this.kernelGone || model.comm_live === false || !model.comm) return;
     try {
       this.touch();
     } catch (error) {
