@@ -188,3 +188,39 @@ test("a result renders as text and a PNG strip of jet heatmaps", () => {
   result.dispose();
   x.dispose();
 });
+
+test("a layer the output does not depend on is a clear error", () => {
+  const input = tf.input({ shape: [8, 8, 3] });
+  const main = tf.layers
+    .conv2d({ filters: 2, kernelSize: 3, name: "main_conv" })
+    .apply(input) as tf.SymbolicTensor;
+  const side = tf.layers
+    .conv2d({ filters: 2, kernelSize: 3, name: "side_conv" })
+    .apply(input) as tf.SymbolicTensor;
+  const head = (name: string, t: tf.SymbolicTensor) =>
+    tf.layers.dense({ units: 2, name }).apply(tf.layers.flatten().apply(t)) as tf.SymbolicTensor;
+  const model = tf.model({
+    inputs: input,
+    outputs: [head("main_out", main), head("side_out", side)],
+    name: "two_heads",
+  });
+  assert.throws(
+    () => new GradCAM(model, { targetLayer: "side_conv" }),
+    /GradCAM: the output of "two_heads" does not depend on layer "side_conv"/,
+  );
+  assert.doesNotThrow(() => new GradCAM(model, { targetLayer: "main_conv" }));
+});
+
+test("GradCAM never computes filter gradients (linear-activation convs are un-fused)", async () => {
+  const model = residualModel();
+  const x = seededInput(1);
+  const cam = new GradCAM(model, { targetLayer: "stem" });
+  const info = await tf.profile(() => {
+    cam.compute(x).dispose();
+    return tf.scalar(0);
+  });
+  assert.ok(info.kernelNames.includes("Conv2DBackpropInput"));
+  assert.ok(!info.kernelNames.includes("Conv2DBackpropFilter"), info.kernelNames.join(","));
+  (info.result as tf.Tensor).dispose();
+  x.dispose();
+});
