@@ -96,67 +96,100 @@ function runShapes(model: tf.GraphModel, inputShapes: number[][], names: string[
   return shapes;
 }
 
-export function collectGraphModel(model: tf.GraphModel, inputSize: unknown): Collected {
-  const graph = graphOf(model);
+function graphInputShapes(model: tf.GraphModel, inputSize: unknown): number[][] {
   const declared = model.inputs.map((info) => (info.shape ?? []).map((d) => (d < 0 ? null : d)));
   const names = model.inputs.map((info) => info.name);
-  const inputShapes = resolveInputSize(inputSize, declared, names);
-  if (inputShapes.some((s) => s.includes(null))) {
+  const shapes = resolveInputSize(inputSize, declared, names);
+  if (shapes.some((s) => s.includes(null))) {
     throw new Error(
       `summary: the GraphModel's inputs ${JSON.stringify(declared)} have unknown sizes; pass inputSize, ` +
         "e.g. { inputSize: [1, 224, 224, 3] }",
     );
   }
-  const order = executionOrder(graph).filter(isOp);
+  return shapes as number[][];
+}
+
+interface Group {
+  name: string;
+  nodes: OpNode[];
+  /** The first input that comes from outside the group (its input shape is the row's). */
+  external?: OpNode;
+}
+
+function groupNodes(order: OpNode[]): Group[] {
   const groups = new Map<string, OpNode[]>();
   for (const node of order) groups.set(scopeOf(node.name), [...(groups.get(scopeOf(node.name)) ?? []), node]);
-  const groupOf = new Map(order.map((n) => [n, scopeOf(n.name)]));
-  const lastNodes = [...groups.values()].map((nodes) => nodes[nodes.length - 1].name);
-  const weighted = order.filter((n) => n.inputs.some((i) => isFloatWeight(model, i))).map((n) => n.name);
-  const outputNames = graph.outputs.map((n) => n.name);
-  const shapes = runShapes(model, inputShapes as number[][], [
-    ...new Set([...lastNodes, ...weighted, ...outputNames]),
-  ]);
-  const placeholderShape = new Map(model.inputs.map((info, i) => [info.name, inputShapes[i]]));
-  const shapeOf = (node: OpNode): Shape | undefined =>
-    placeholderShape.get(node.name) ?? shapes.get(groups.get(groupOf.get(node) ?? "")?.at(-1)?.name ?? "");
-  const claimed = new Set<OpNode>();
-  const rows: CollectedRow[] = [...groups.entries()].map(([group, nodes]) => {
-    const consts = nodes.flatMap((n) => n.inputs.filter((i) => isFloatWeight(model, i) && !claimed.has(i)));
-    consts.forEach((c) => claimed.add(c));
-    const external = nodes.flatMap((n) => n.inputs).find((i) => i.op !== "Const" && groupOf.get(i) !== group);
-    const output = shapes.get(nodes[nodes.length - 1].name) as number[];
-    const params = consts.reduce((n, c) => n + weightSize(model, c), 0);
-    return {
-      name: group,
-      className: [...new Set(nodes.map((n) => n.op))].join("+"),
-      depth: 1,
-      inputShapes: external ? [shapeOf(external) ?? []] : [],
-      outputShapes: [output],
-      kernelSize: null,
-      params,
-      trainableParams: 0,
-      multAdds: nodes.reduce((n, node) => n + nodeMultAdds(model, node, shapes.get(node.name) ?? output), 0),
-      outputBytes: 4 * size(output),
-      isContainer: false,
-      isRecursive: false,
-    };
+  return [...groups.entries()].map(([name, nodes]) => {
+    const inside = new Set(nodes);
+    const external = nodes.flatMap((n) => n.inputs).find((i) => i.op !== "Const" && !inside.has(i));
+    return { name, nodes, external };
   });
+}
+
+/** Nodes whose output shapes the rows need: each group's last node and input, weighted ops, graph outputs. */
+function neededShapes(model: tf.GraphModel, graph: Graph, groups: Group[]): string[] {
+  const names = groups.flatMap((g) => [
+    g.nodes[g.nodes.length - 1].name,
+    ...(g.external && g.external.op !== "Placeholder" ? [g.external.name] : []),
+    ...g.nodes.filter((n) => n.inputs.some((i) => isFloatWeight(model, i))).map((n) => n.name),
+  ]);
+  return [...new Set([...names, ...graph.outputs.map((n) => n.name)])];
+}
+
+function groupRow(model: tf.GraphModel, group: Group, shapes: Map<string, Shape>, claimed: Set<OpNode>) {
+  // A weight read by several groups belongs to the first one.
+  const consts = group.nodes.flatMap((n) =>
+    n.inputs.filter((i) => isFloatWeight(model, i) && !claimed.has(i)),
+  );
+  consts.forEach((c) => claimed.add(c));
+  const output = shapes.get(group.nodes[group.nodes.length - 1].name) as number[];
+  const row: CollectedRow = {
+    name: group.name,
+    className: [...new Set(group.nodes.map((n) => n.op))].join("+"),
+    depth: 1,
+    inputShapes: group.external ? [shapes.get(group.external.name) ?? []] : [],
+    outputShapes: [output],
+    kernelSize: null,
+    params: consts.reduce((n, c) => n + weightSize(model, c), 0),
+    trainableParams: 0,
+    multAdds: group.nodes.reduce(
+      (n, node) => n + nodeMultAdds(model, node, shapes.get(node.name) ?? output),
+      0,
+    ),
+    outputBytes: 4 * size(output),
+    isContainer: false,
+    isRecursive: false,
+  };
+  return row;
+}
+
+export function collectGraphModel(model: tf.GraphModel, inputSize: unknown): Collected {
+  const graph = graphOf(model);
+  const inputShapes = graphInputShapes(model, inputSize);
+  const groups = groupNodes(executionOrder(graph).filter(isOp));
+  const shapes: Map<string, Shape> = runShapes(model, inputShapes, neededShapes(model, graph, groups));
+  model.inputs.forEach((info, i) => shapes.set(info.name, inputShapes[i]));
+  const claimed = new Set<OpNode>();
+  const rows = groups.map((group) => groupRow(model, group, shapes, claimed));
   const totalParams = rows.reduce((n, r) => n + r.params, 0);
+  const outputShapes = graph.outputs.map((n) => shapes.get(n.name) as Shape);
   const root: CollectedRow = {
-    ...rows[0],
     name: "GraphModel",
     className: "GraphModel",
     depth: 0,
     inputShapes,
-    outputShapes: outputNames.map((n) => shapes.get(n) as number[]),
+    outputShapes,
+    kernelSize: null,
     params: totalParams,
+    trainableParams: 0,
     multAdds: 0,
+    outputBytes: 4 * size(outputShapes[0] as number[]),
     isContainer: true,
+    isRecursive: false,
   };
   return {
     rows: [root, ...rows],
-    inputBytes: (inputShapes as number[][]).reduce((n, s) => n + 4 * size(s), 0),
+    inputBytes: inputShapes.reduce((n, s) => n + 4 * size(s), 0),
     totalParams,
     trainableParams: 0,
     paramBytes: 4 * totalParams,
