@@ -62,6 +62,9 @@ test("row settings: ascii glyphs, no depth index, var names, channels-first shap
   assertGolden("small-resnet-ascii-varnames-nchw", s.toString());
   assert.match(s.toString(), /^Layer \(type \(var_name\)\)/m);
   assert.match(s.toString(), /^\+ Conv2D \(stem_conv\) +\[1, 16, 64, 64\]/m);
+  const deep = summary(models.resnet18({ init: "zeros" }), { asciiOnly: true, depth: 3 }).toString();
+  assert.match(deep, /^\|    \|    \+ Conv2D: 3-1 /m);
+  assert.doesNotMatch(deep, /[│└├─]/);
 });
 
 test("a model whose spatial size is left open prints ? and omits mult-adds and memory until inputSize is given", () => {
