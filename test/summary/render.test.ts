@@ -63,7 +63,7 @@ test("row settings: ascii glyphs, no depth index, var names, channels-first shap
   assert.match(s.toString(), /^Layer \(type \(var_name\)\)/m);
   assert.match(s.toString(), /^\+ Conv2D \(stem_conv\) +\[1, 16, 64, 64\]/m);
   const deep = summary(models.resnet18({ init: "zeros" }), { asciiOnly: true, depth: 3 }).toString();
-  assert.match(deep, /^\|    \|    \+ Conv2D: 3-1 /m);
+  assert.match(deep, /^\| {4}\| {4}\+ Conv2D: 3-1 /m);
   assert.doesNotMatch(deep, /[│└├─]/);
 });
 
