@@ -77,7 +77,7 @@ export function appendScalarEvent(
   const start = writer.offset;
   buffer.writeUInt32LE(payloadLength, start);
   buffer.writeUInt32LE(0, start + 4);
-  buffer.writeUInt32LE(maskedCrc32c(buffer.subarray(start, start + 8)), start + 8);
+  buffer.writeUInt32LE(maskedCrc32c(buffer, start, start + 8), start + 8);
   let o = start + 12;
   buffer[o++] = 0x09; // wall_time, double
   buffer.writeDoubleLE(wallTime, o);
@@ -93,7 +93,7 @@ export function appendScalarEvent(
   buffer[o++] = 0x15; // simple_value, float32
   buffer.writeFloatLE(value, o);
   o += 4;
-  buffer.writeUInt32LE(maskedCrc32c(buffer.subarray(start + 12, o)), o);
+  buffer.writeUInt32LE(maskedCrc32c(buffer, start + 12, o), o);
   writer.commit(o + 4 - start);
 }
 

@@ -3,91 +3,11 @@
 // new files and runs.
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { EventFileTail, countForeign, emptyReadStats, type ReadStats } from "./reader";
-import type { EventRecord, HparamsData, ImageData, SummaryItem } from "./decode";
-import type { Histogram } from "./histogram";
+import { EventFileTail } from "./reader";
+import { SummaryDecoder } from "./decode";
+import { emptyRun, sinkFor, type RunData } from "./run-data";
 
-/** Columnar scalar series: parallel arrays in file order. */
-export interface ScalarSeries {
-  steps: number[];
-  wallTimes: number[];
-  values: number[];
-}
-export interface StepPoint<T> {
-  step: number;
-  wallTime: number;
-  value: T;
-}
-
-export interface RunData {
-  /** Path relative to the logdir ("." for the logdir itself). */
-  name: string;
-  files: string[];
-  scalars: Map<string, ScalarSeries>;
-  histograms: Map<string, StepPoint<Histogram>[]>;
-  images: Map<string, StepPoint<ImageData[]>[]>;
-  texts: Map<string, StepPoint<string>[]>;
-  /** Serialized GraphDefs, newest last. */
-  graphs: Buffer[];
-  hparams: HparamsData[];
-  stats: ReadStats;
-}
-
-function emptyRun(name: string): RunData {
-  return {
-    name,
-    files: [],
-    scalars: new Map(),
-    histograms: new Map(),
-    images: new Map(),
-    texts: new Map(),
-    graphs: [],
-    hparams: [],
-    stats: emptyReadStats(),
-  };
-}
-
-function pushPoint<T>(map: Map<string, StepPoint<T>[]>, tag: string, point: StepPoint<T>): void {
-  let list = map.get(tag);
-  if (!list) map.set(tag, (list = []));
-  list.push(point);
-}
-
-function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number): void {
-  switch (item.type) {
-    case "scalar": {
-      let series = run.scalars.get(item.tag);
-      if (!series) run.scalars.set(item.tag, (series = { steps: [], wallTimes: [], values: [] }));
-      series.steps.push(step);
-      series.wallTimes.push(wallTime);
-      series.values.push(item.value);
-      return;
-    }
-    case "histogram":
-      return pushPoint(run.histograms, item.tag, { step, wallTime, value: item.histogram });
-    case "image":
-      return pushPoint(run.images, item.tag, { step, wallTime, value: item.images });
-    case "text":
-      return pushPoint(run.texts, item.tag, { step, wallTime, value: item.text });
-    case "hparams":
-      run.hparams.push(item.hparams);
-      return;
-    case "foreign":
-      return countForeign(run.stats, item.kind);
-  }
-}
-
-function addRecords(run: RunData, records: EventRecord[]): void {
-  for (const record of records) {
-    if (record.kind === "summary") {
-      for (const item of record.items) addItem(run, item, record.step, record.wallTime);
-    } else if (record.kind === "graph") {
-      run.graphs.push(record.graphDef);
-    } else if (record.kind === "foreign") {
-      countForeign(run.stats, record.what);
-    }
-  }
-}
+export type { RunData, ScalarSeries, StepPoint } from "./run-data";
 
 export const isEventFile = (name: string): boolean => name.includes("tfevents");
 
@@ -125,26 +45,32 @@ function isDirectory(path: string): boolean {
 export class Logdir {
   readonly runs = new Map<string, RunData>();
   private readonly tails = new Map<string, EventFileTail>();
+  private readonly decoders = new Map<string, SummaryDecoder>();
 
   constructor(readonly dir: string) {}
 
   /** Reads everything appended since the last call, including new files and runs. */
   reload(): this {
-    for (const [name, files] of findRuns(this.dir)) {
-      let run = this.runs.get(name);
-      if (!run) this.runs.set(name, (run = emptyRun(name)));
-      for (const file of files) {
-        let tail = this.tails.get(file);
-        if (!tail) {
-          tail = new EventFileTail(file, run.stats);
-          this.tails.set(file, tail);
-          run.files.push(file);
-        }
-        const target = run;
-        tail.read((records) => addRecords(target, records));
-      }
-    }
+    const found = findRuns(this.dir);
+    for (const [name, files] of found) this.readRun(name, files);
     return this;
+  }
+
+  /** Reads one run's files from where each stopped. */
+  private readRun(name: string, files: string[]): void {
+    let run = this.runs.get(name);
+    if (!run) this.runs.set(name, (run = emptyRun(name)));
+    let decoder = this.decoders.get(name);
+    if (!decoder) this.decoders.set(name, (decoder = new SummaryDecoder()));
+    for (const file of files) {
+      let tail = this.tails.get(file);
+      if (!tail) {
+        tail = new EventFileTail(file, run.stats, decoder);
+        this.tails.set(file, tail);
+        run.files.push(file);
+      }
+      tail.read(sinkFor(run));
+    }
   }
 
   run(name: string): RunData {

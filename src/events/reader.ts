@@ -3,7 +3,8 @@
 // skipped and counted in ReadStats.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { emptyFramingStats, parseRecords, type FramingStats } from "./record";
+import { emptyFramingStats, parseRecords, scanRecords, type FramingStats } from "./record";
+import { readScalarEvent, type ScalarSink } from "./fast-scalar";
 import { decodeEvent, SummaryDecoder, type EventRecord } from "./decode";
 
 export interface ReadStats extends FramingStats {
@@ -41,19 +42,43 @@ export function decodePayloads(payloads: Buffer[], decoder: SummaryDecoder, stat
   return out;
 }
 
+/** Where EventFileTail delivers records: plain scalars through the fast path, everything else decoded. */
+export interface RecordSink {
+  scalar: ScalarSink;
+  record(record: EventRecord): void;
+}
+
+/** Delivers the intact records of `buffer` to `sink`; returns the bytes consumed. */
+function deliver(buffer: Buffer, decoder: SummaryDecoder, stats: ReadStats, sink: RecordSink): number {
+  return scanRecords(buffer, stats, (start, end) => {
+    if (readScalarEvent(buffer, start, end, sink.scalar)) {
+      stats.records++;
+      return;
+    }
+    try {
+      const record = decodeEvent(buffer.subarray(start, end), decoder);
+      stats.records++;
+      sink.record(record);
+    } catch {
+      stats.undecodable++;
+    }
+  });
+}
+
 /** Follows one event file: each read() returns the records appended since the previous one. */
 export class EventFileTail {
   private offset = 0;
   private leftover = 0;
-  readonly decoder = new SummaryDecoder();
 
   constructor(
     readonly path: string,
     readonly stats: ReadStats = emptyReadStats(),
+    /** Shared by a run's files: a tag's plugin is named only in its first value, maybe in an earlier file. */
+    readonly decoder = new SummaryDecoder(),
   ) {}
 
-  /** Reads new complete records; `onRecords` gets them chunk by chunk (bounded memory for large files). */
-  read(onRecords: (records: EventRecord[]) => void): void {
+  /** Reads new complete records into `sink`, a chunk at a time (bounded memory for large files). */
+  read(sink: RecordSink): void {
     let fd: number;
     try {
       fd = openSync(this.path, "r");
@@ -67,11 +92,10 @@ export class EventFileTail {
         const want = Math.min(CHUNK_BYTES, size - this.offset);
         const buffer = Buffer.allocUnsafe(want);
         const got = readSync(fd, buffer, 0, want, this.offset);
-        const { payloads, consumed } = parseRecords(buffer.subarray(0, got), this.stats);
-        onRecords(decodePayloads(payloads, this.decoder, this.stats));
+        const consumed = deliver(buffer.subarray(0, got), this.decoder, this.stats, sink);
         this.offset += consumed;
         // Nothing consumed: the rest is one incomplete record (or a record bigger than the chunk).
-        if (consumed === 0 && !this.readLargeRecord(fd, size, onRecords)) break;
+        if (consumed === 0 && !this.readLargeRecord(fd, size, sink)) break;
       }
       this.leftover = size - this.offset;
       this.stats.pendingBytes += this.leftover;
@@ -81,12 +105,11 @@ export class EventFileTail {
   }
 
   /** A record larger than one chunk: read the whole rest of the file at once. */
-  private readLargeRecord(fd: number, size: number, onRecords: (records: EventRecord[]) => void): boolean {
+  private readLargeRecord(fd: number, size: number, sink: RecordSink): boolean {
     if (size - this.offset <= CHUNK_BYTES) return false;
     const buffer = Buffer.allocUnsafe(size - this.offset);
     readSync(fd, buffer, 0, buffer.length, this.offset);
-    const { payloads, consumed } = parseRecords(buffer, this.stats);
-    onRecords(decodePayloads(payloads, this.decoder, this.stats));
+    const consumed = deliver(buffer, this.decoder, this.stats, sink);
     this.offset += consumed;
     return consumed > 0;
   }

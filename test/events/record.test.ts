@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { crc32c } from "@node-rs/crc32";
 import { emptyFramingStats, frameRecord, maskedCrc32c, parseRecords } from "../../src/events/record";
+import { crc32cOf } from "../../src/events/crc";
 import { EventProto } from "../../src/events/schema";
 
 test("CRC32C and masked CRC32C match the published vectors", () => {
@@ -98,5 +99,19 @@ test("random bytes never throw", () => {
     fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
       parseRecords(Buffer.from(bytes), emptyFramingStats());
     }),
+  );
+});
+
+test("the JS CRC32C paths (8-byte headers, small payloads) agree with @node-rs/crc32 at any offset", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+      const buffer = Buffer.from(bytes);
+      const start = bytes.length ? a % bytes.length : 0;
+      const end = start + (bytes.length - start ? b % (bytes.length - start + 1) : 0);
+      assert.equal(crc32cOf(buffer, start, end), crc32c(buffer.subarray(start, end)));
+      if (end - start >= 8)
+        assert.equal(crc32cOf(buffer, start, start + 8), crc32c(buffer.subarray(start, start + 8)));
+    }),
+    { numRuns: 500 },
   );
 });
