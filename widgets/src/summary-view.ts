@@ -42,7 +42,7 @@ export class SummaryView extends LiveWidget {
   constructor(model: tf.LayersModel | tf.GraphModel, options: SummaryViewOptions = {}) {
     super();
     // every level is collected; the widget decides what is open
-    this.staticResult = summary(model, options);
+    this.staticResult = summary(model, { varNames: true, ...options });
     this.result = summary(model, { ...options, depth: 100 });
     const all = (this.result.toJSON().allRows ?? this.result.rows) as SummaryRow[];
     this.rows = all.map((row) => ({

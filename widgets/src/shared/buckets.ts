@@ -35,16 +35,23 @@ export class BucketSeries {
 
   push(step: number, value: number): void {
     if (!Number.isFinite(value)) return;
-    const last = this.buckets[this.buckets.length - 1];
-    if (last && last.count < this.width) {
-      last.mean += (value - last.mean) / (last.count + 1);
-      last.min = Math.min(last.min, value);
-      last.max = Math.max(last.max, value);
-      last.count++;
-      return;
+    if (this.addToLast(value)) return;
+    if (this.buckets.length >= this.capacity) {
+      this.halve();
+      // an odd bucket left over from halving is not full yet at the new width
+      if (this.addToLast(value)) return;
     }
-    if (this.buckets.length >= this.capacity) this.halve();
     this.buckets.push({ step, mean: value, min: value, max: value, count: 1 });
+  }
+
+  private addToLast(value: number): boolean {
+    const last = this.buckets[this.buckets.length - 1];
+    if (!last || last.count >= this.width) return false;
+    last.mean += (value - last.mean) / (last.count + 1);
+    last.min = Math.min(last.min, value);
+    last.max = Math.max(last.max, value);
+    last.count++;
+    return true;
   }
 
   private halve(): void {
