@@ -32,10 +32,14 @@ interface Prepared {
   x: tf.Tensor4D;
   owned: boolean;
   targets: ResolvedTargets;
-  scores: number[];
+  /** Each sample's target score on the input; unknown until a pass computes it. */
+  scores?: number[];
 }
 
-/** Batches and checks the input, resolves targets on a clean forward pass. */
+/**
+ * Batches and checks the input and resolves the targets. Only the default target (the top class) needs a forward
+ * pass here; given classes are checked against the model's output shape without running it.
+ */
 function prepare(model: tf.LayersModel, input: tf.Tensor, targets: SaliencyTargets | undefined): Prepared {
   const { x, batched } = batchInput(model, input);
   if (x.rank !== 4) {
@@ -47,7 +51,15 @@ function prepare(model: tf.LayersModel, input: tf.Tensor, targets: SaliencyTarge
   const batch = x.shape[0];
   const list = typeof targets === "number" ? new Array<number>(batch).fill(targets) : targets;
   try {
-    checkTargets(list, batch, classCountOf(model));
+    const classCount = classCountOf(model);
+    checkTargets(list, batch, classCount);
+    if (list !== undefined && (typeof list === "function" || classCount !== null)) {
+      // resolveTargets reads only the class count from the output when targets are given
+      const shapeOnly = tf.zeros([0, classCount ?? 0]);
+      const resolved = resolveTargets(list, shapeOnly);
+      shapeOnly.dispose();
+      return { x: x as tf.Tensor4D, owned: batched, targets: resolved };
+    }
     const output = runModel(model, x).outputs;
     try {
       const resolved = resolveTargets(list, output[0]);
@@ -62,23 +74,50 @@ function prepare(model: tf.LayersModel, input: tf.Tensor, targets: SaliencyTarge
   }
 }
 
+/** The scores on the clean input, from a forward pass when no earlier pass gave them. */
+function cleanScores(model: tf.LayersModel, p: Prepared): number[] {
+  if (!p.scores) {
+    p.scores = tf.tidy(() => {
+      const [output] = runModel(model, p.x).outputs;
+      return Array.from(p.targets.score(output, range(p.x.shape[0])).dataSync());
+    });
+  }
+  return p.scores;
+}
+
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-/** d(Σ scores)/d(rows), rows being copies of samples `samples[r]`; one backward pass. */
+/**
+ * d(Σ scores)/d(rows), rows being copies of samples `samples[r]`, in one backward pass; also the rows' scores,
+ * which the same forward pass gives for free.
+ */
 function inputGradients(
   model: tf.LayersModel,
   rows: tf.Tensor4D,
   samples: number[],
   targets: ResolvedTargets,
   callLayer?: CallLayer,
-): tf.Tensor4D {
+): { grads: tf.Tensor4D; rowScores: number[] } {
+  let kept: tf.Tensor | undefined;
   const gradient = tf.grad((x: tf.Tensor) => {
     const [output] = runModel(model, x, { callLayer }).outputs;
-    return targets.score(output, samples).sum();
+    const scores = targets.score(output, samples);
+    kept = tf.keep(scores.clone());
+    return scores.sum();
   });
-  return tf.tidy(() => gradient(rows) as tf.Tensor4D);
+  const grads = tf.tidy(() => gradient(rows) as tf.Tensor4D);
+  const rowScores = Array.from(kept!.dataSync());
+  kept!.dispose();
+  return { grads, rowScores };
+}
+
+/** Gradients for the batch itself (vanilla, guided), which also gives the clean scores. */
+function batchGradients(model: tf.LayersModel, p: Prepared, callLayer?: CallLayer): tf.Tensor4D {
+  const { grads, rowScores } = inputGradients(model, p.x, range(p.x.shape[0]), p.targets, callLayer);
+  p.scores ??= rowScores;
+  return grads;
 }
 
 function checkCount(value: number | undefined, fallback: number, name: string): number {
@@ -88,6 +127,7 @@ function checkCount(value: number | undefined, fallback: number, name: string): 
 }
 
 function finish(
+  model: tf.LayersModel,
   prepared: Prepared,
   method: string,
   attributions: tf.Tensor4D,
@@ -100,7 +140,7 @@ function finish(
       input,
       attributions,
       classes: prepared.targets.classes,
-      scores: prepared.scores,
+      scores: cleanScores(model, prepared),
       delta,
     });
   } finally {
@@ -120,7 +160,7 @@ function run(
   try {
     const out = compute(prepared);
     attributions = out.attributions;
-    return finish(prepared, method, attributions, out.delta);
+    return finish(model, prepared, method, attributions, out.delta);
   } catch (error) {
     attributions?.dispose();
     if (prepared.owned) prepared.x.dispose();
@@ -135,7 +175,7 @@ export function vanillaGradients(
   options: SaliencyOptions = {},
 ): SaliencyResult {
   return run(model, input, options, "vanilla gradients", (p) => ({
-    attributions: inputGradients(model, p.x, range(p.x.shape[0]), p.targets),
+    attributions: batchGradients(model, p),
   }));
 }
 
@@ -178,7 +218,7 @@ export function guidedBackprop(
   options: SaliencyOptions = {},
 ): SaliencyResult {
   return run(model, input, options, "guided backprop", (p) => ({
-    attributions: inputGradients(model, p.x, range(p.x.shape[0]), p.targets, guidedCall),
+    attributions: batchGradients(model, p, guidedCall),
   }));
 }
 
@@ -229,7 +269,7 @@ export function smoothGrad(
       const grads = tf.tidy(() => {
         const rows = tf.concat(ks.map((k) => tf.add(p.x, noiseFor(p.x, sigma, seed, k)) as tf.Tensor4D));
         const samples = ks.flatMap(() => range(batch));
-        return inputGradients(model, rows, samples, p.targets).reshape([ks.length, ...p.x.shape]);
+        return inputGradients(model, rows, samples, p.targets).grads.reshape([ks.length, ...p.x.shape]);
       });
       const [nextSum, nextSq] = tf.tidy(() => [sum.add(grads.sum(0)), sumSq.add(grads.square().sum(0))]);
       tf.dispose([sum, sumSq, grads]);
@@ -295,7 +335,7 @@ export function integratedGradients(
       const ss = range(Math.min(perPass, steps - s0)).map((i) => s0 + i);
       const next = tf.tidy(() => {
         const rows = tf.concat(ss.map((s) => tf.add(base, tf.mul(diff, alphas[s])) as tf.Tensor4D));
-        const grads = inputGradients(
+        const { grads } = inputGradients(
           model,
           rows,
           ss.flatMap(() => range(batch)),
@@ -326,10 +366,11 @@ function completeness(
   base: tf.Tensor4D,
   attributions: tf.Tensor4D,
 ): number[] {
+  const scores = cleanScores(model, p);
   return tf.tidy(() => {
     const [output] = runModel(model, base).outputs;
     const atBase = p.targets.score(output, range(p.x.shape[0]));
-    const gap = tf.sub(tf.tensor1d(p.scores), atBase);
+    const gap = tf.sub(tf.tensor1d(scores), atBase);
     return Array.from(tf.sub(attributions.sum([1, 2, 3]), gap).dataSync());
   });
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tf } from "../../src/index";
+import { tf, models, display } from "../../src/index";
+import { setDisplaySink, type MimeBundle } from "../../src/display";
 import { featureMaps } from "../../src/vision/feature-maps";
 import { DISPLAY_SYMBOL } from "../../src/display";
 
@@ -111,4 +112,24 @@ test("a layer without spatial output, a wrong input and a bad sample index are c
   assert.equal(tf.memory().numTensors, before + 2); // only the two zeros tensors made here
   x.dispose();
   model.dispose();
+});
+
+test("display(featureMaps(model, 3, img)) as in the tutorial: layer 3 of a small CNN is its second conv", async () => {
+  const model = models.smallCnn(); // conv1 relu1 pool1 conv2 …, 28x28x1
+  const img = tf.zeros([28, 28, 1]);
+  const shown: MimeBundle[] = [];
+  setDisplaySink(({ bundle }) => shown.push(bundle));
+  try {
+    const maps = featureMaps(model, 3, img);
+    await display(maps);
+    assert.equal(maps.layerName, "conv2");
+    assert.deepEqual(maps.activations.shape, [1, 14, 14, 32]);
+    assert.match(shown[0]["text/plain"], /^conv2 feature maps 14x14x32: sample 0, 32 of 32 maps/);
+    assert.ok(typeof shown[0]["image/png"] === "string");
+    maps.dispose();
+  } finally {
+    setDisplaySink(undefined);
+    img.dispose();
+    model.dispose();
+  }
 });

@@ -50,6 +50,16 @@ test("vanilla gradients: W[:, c] masked by the ReLU, for the requested class", (
   // map: |a| max over channels / max → [0.25, 0.5, 0, 1]
   assert.deepEqual([...result.map.dataSync()], [0.25, 0.5, 0, 1]);
   result.dispose();
+  // a target function of the output: 2 · class 1 doubles the gradient; the default target is the top class
+  const twice = vanillaGradients(model, input, {
+    targets: (out) => out.slice([0, 1], [-1, 1]).squeeze([1]).mul(2),
+  });
+  assert.deepEqual([...twice.attributions.dataSync()], [4, -8, 0, 16]);
+  assert.equal(twice.classes, null);
+  assert.deepEqual(twice.scores, [28]);
+  const top = vanillaGradients(model, input);
+  assert.deepEqual(top.classes, [1]); // class 0 scores 1 + 1 + 2 = 4 < 14
+  [twice, top].forEach((r) => r.dispose());
   assert.equal(tf.memory().numTensors, before);
   input.dispose();
   model.dispose();
@@ -74,7 +84,7 @@ test("guided backprop keeps R·1[x>0]·1[R>0] for every way of writing the ReLU,
       model.getWeights().map((w) => w.arraySync()),
       weights,
     );
-    tf.dispose([vanillaBefore, vanillaAfter].map((r) => [r.attributions, r.map]).flat());
+    [vanillaBefore, vanillaAfter].forEach((r) => r.dispose());
     input.dispose();
     model.dispose();
   }
@@ -137,7 +147,8 @@ test("SmoothGrad is seeded, independent of batch size, and equals the gradient o
     aggregate: "variance",
   });
   assert.deepEqual([...vg.attributions.dataSync()], [0, 0, 0, 0]);
-  tf.dispose([sq.attributions, sq.map, vg.attributions, vg.map, positive]);
+  [sq, vg].forEach((r) => r.dispose());
+  positive.dispose();
   linear.dispose();
 });
 
