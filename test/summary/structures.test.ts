@@ -144,6 +144,28 @@ test("frozen layers print their count in parentheses and count as non-trainable"
   model.dispose();
 });
 
+test("VGG-11: torchvision's features and classifier as nested Sequentials", () => {
+  const model = models.vgg11({ init: "zeros" });
+  const s = summary(model, { depth: 2, columns: ["outputSize", "numParams", "kernelSize", "multAdds"] });
+  assertGolden("vgg11", s.toString());
+  assert.equal(s.trainableParams, 132_863_336);
+  // Every weight once per output position: conv layers at their output size, dense layers once.
+  const convs: [number, number, number][] = [
+    [3, 64, 224],
+    [64, 128, 112],
+    [128, 256, 56],
+    [256, 256, 56],
+    [256, 512, 28],
+    [512, 512, 28],
+    [512, 512, 14],
+    [512, 512, 14],
+  ];
+  const convMacs = convs.reduce((n, [cin, cout, side]) => n + (9 * cin * cout + cout) * side * side, 0);
+  const denseMacs = 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000;
+  assert.equal(s.totalMultAdds, convMacs + denseMacs);
+  model.dispose();
+});
+
 test("GraphModel: one row per node group, shapes from one run that leaves no tensor behind", async () => {
   const model = await loadTinyGraphModel();
   const before = tf.memory().numTensors;
