@@ -91,6 +91,12 @@ test("recurrent layers: every weight once per time step per sample", () => {
   assert.equal(rowOf([7, 3], both).multAdds, 2 * 7 * 2 * 4 * (3 * 5 + 5 * 5 + 5));
 });
 
+test("ConvLSTM2D: every weight once per time step per sample per output position", () => {
+  // 4 gates of a 3×3 'same' conv: input kernel 3·3·2·4, recurrent kernel 3·3·4·4, bias 4; 5×5 outputs, 3 steps.
+  const layer = tf.layers.convLstm2d({ filters: 4, kernelSize: 3, padding: "same" });
+  assert.equal(rowOf([3, 5, 5, 2], layer).multAdds, 2 * 3 * 25 * 4 * (3 * 3 * 2 * 4 + 3 * 3 * 4 * 4 + 4));
+});
+
 test("time-distributed dense: positions include the time axis", () => {
   const layer = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3 }) });
   assert.equal(rowOf([4, 5], layer).multAdds, 2 * 4 * (5 * 3 + 3));
