@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { cpus } from "node:os";
 import { RUNS, STEPS, TAGS, benchmarkLogdir } from "./events-fixture";
 
-const REPEATS = 3;
+const REPEATS = 5;
 const PYTHON = join(__dirname, "..", ".venv", "bin", "python");
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

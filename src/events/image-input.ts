@@ -70,7 +70,8 @@ export function imageToRgba(input: ImageInput, format: ImageFormat = "CHW"): Rgb
   const [c, h, w] = format === "CHW" ? shape : [shape[2], shape[0], shape[1]];
   if (!CHANNELS.includes(c)) {
     throw new RangeError(
-      `addImage: ${c} channels in shape [${shape}] ("${format}"); accepted: 1, 3 or 4 channels`,
+      `addImage: ${c} channels in shape [${shape}] read as "${format}"; accepted: 1, 3 or 4 channels. ` +
+        `For an image laid out [H, W, C] pass { dataformats: "HWC" }.`,
     );
   }
   const hwc = format === "CHW" ? chwToHwc(values, c, h, w) : values;
@@ -88,7 +89,10 @@ export function imagesToGrid(input: ImageInput, format: ImagesFormat = "NCHW", n
   }
   const [n, c, h, w] = format === "NCHW" ? shape : [shape[0], shape[3], shape[1], shape[2]];
   if (!CHANNELS.includes(c))
-    throw new RangeError(`addImages: ${c} channels in shape [${shape}]; accepted: 1, 3 or 4`);
+    throw new RangeError(
+      `addImages: ${c} channels in shape [${shape}] read as "${format}"; accepted: 1, 3 or 4 channels. ` +
+        `For a batch laid out [N, H, W, C] pass { dataformats: "NHWC" }.`,
+    );
   if (n === 0) throw new RangeError("addImages needs at least one image, got N = 0");
   const { values, scale } = valuesOf(input);
   const cols = Math.min(ncols, n);
