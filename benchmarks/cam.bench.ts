@@ -35,21 +35,41 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Median wall time (ms) of `reps` runs after one warm-up; each run's tensors are disposed. */
+function disposeResult(result: tf.TensorContainer | { dispose(): void }): void {
+  if (result && typeof (result as { dispose?: unknown }).dispose === "function") {
+    (result as { dispose(): void }).dispose(); // a CamResult: its scores were read on the host, so the work is done
+  } else {
+    tf.dispose(result as tf.TensorContainer);
+  }
+}
+
+function timeOnce(run: () => tf.TensorContainer | { dispose(): void }): number {
+  const start = performance.now();
+  const result = run();
+  const ms = performance.now() - start;
+  disposeResult(result);
+  return ms;
+}
+
+/** Median wall time (ms) of `reps` runs after one warm-up. */
 function time(reps: number, run: () => tf.TensorContainer | { dispose(): void }): number {
-  const once = () => {
-    const start = performance.now();
-    const result = run();
-    if (result && typeof (result as { dispose?: unknown }).dispose === "function") {
-      // A CamResult: its data was already read on the host (scores), so the work is done.
-      (result as { dispose(): void }).dispose();
-    } else {
-      tf.dispose(result as tf.TensorContainer);
-    }
-    return performance.now() - start;
+  timeOnce(run);
+  return median(Array.from({ length: reps }, () => timeOnce(run)));
+}
+
+/**
+ * Runs the anchor and the candidate alternately (the machine is shared and its load drifts), after a warm-up
+ * of each; returns both medians and the median of the per-pair ratios.
+ */
+function versus(reps: number, anchor: () => tf.TensorContainer, candidate: () => { dispose(): void }) {
+  timeOnce(anchor);
+  timeOnce(candidate);
+  const pairs = Array.from({ length: reps }, () => [timeOnce(anchor), timeOnce(candidate)]);
+  return {
+    anchor: median(pairs.map((p) => p[0])),
+    candidate: median(pairs.map((p) => p[1])),
+    ratio: median(pairs.map((p) => p[1] / p[0])),
   };
-  once();
-  return median(Array.from({ length: reps }, once));
 }
 
 type Method = new (model: tf.LayersModel, options: CamOptions) => BaseCAM;
@@ -79,29 +99,33 @@ function gradientCost(): void {
     return y;
   });
   // The anchor: one forward and one backward pass to the input, with convolutions un-fused (no filter gradients).
-  const forwardBackward = time(reps, () => {
+  const forwardBackward = () => {
     const g = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(runModel(model, input).outputs[0], oneHot)))(x);
     g.dataSync();
     return g;
-  });
+  };
   console.log(
     `\n#### Gradient CAMs vs one forward + backward (${backend}, resnet18, batch ${batch}x${size}x${size}x3)`,
   );
   console.log(
-    `anchor: forward + backward to the input ${forwardBackward.toFixed(1)} ms (forward alone ${forward.toFixed(1)} ms)\n`,
+    `forward alone (predict) ${forward.toFixed(1)} ms; anchor and method timed alternately, ${reps} pairs\n`,
   );
-  console.log("| method (target layer4, 512 channels) | ms (median) | ratio to forward+backward |");
-  console.log("|---|---|---|");
-  for (const [name, Method] of Object.entries(GRADIENT_METHODS)) {
-    const cam = new Method(model, { targetLayer: "layer4" });
-    const ms = time(reps, () => cam.compute(x));
-    console.log(`| ${name} | ${ms.toFixed(1)} | ${(ms / forwardBackward).toFixed(2)} |`);
-  }
-  // Worst case: a target near the input, so that nearly the whole network is differentiated.
-  const early = time(reps, () => new GradCAM(model, { targetLayer: "layer1" }).compute(x));
   console.log(
-    `| GradCAM at layer1 (64 channels, worst case) | ${early.toFixed(1)} | ${(early / forwardBackward).toFixed(2)} |`,
+    "| method, target layer | method ms (median) | anchor: forward + backward to the input, ms | ratio (median of pairs) |",
   );
+  console.log("|---|---|---|---|");
+  const cases: [string, Method, string][] = [
+    ...Object.entries(GRADIENT_METHODS).map(([name, M]): [string, Method, string] => [name, M, "layer4"]),
+    // Worst case: a target near the input, so that nearly the whole network is differentiated.
+    ["GradCAM", GradCAM, "layer1"],
+  ];
+  for (const [name, Method, layer] of cases) {
+    const cam = new Method(model, { targetLayer: layer });
+    const r = versus(reps, forwardBackward, () => cam.compute(x));
+    console.log(
+      `| ${name}, ${layer} | ${r.candidate.toFixed(1)} | ${r.anchor.toFixed(1)} | ${r.ratio.toFixed(2)} |`,
+    );
+  }
   tf.dispose([x, oneHot]);
   model.dispose();
 }
@@ -156,13 +180,16 @@ async function quality(): Promise<void> {
   const targets = testSet.labels.slice(0, n);
   console.log(`\n#### Quality on shapes (${backend}; CNN trained here, held-out accuracy ${accuracy})`);
   console.log(
-    `pointing game on 200 held-out images (true class); deletion/insertion AUC (softmax probability,`,
+    "pointing game on 200 held-out images (true class); deletion/insertion AUC (softmax probability,",
   );
-  console.log(`16 steps, baseline 0) on the first ${n}; time = compute() on the 200 images\n`);
   console.log(
-    "| method | pointing game | deletion AUC (lower better) | insertion AUC (higher better) | ms / 200 images |",
+    `16 steps; deletion to black (0) and to the image's mean colour; insertion from 0) on the first ${n};`,
   );
-  console.log("|---|---|---|---|---|");
+  console.log("time = compute() on the 200 images\n");
+  console.log(
+    "| method | pointing game | deletion AUC, to 0 (lower better) | deletion AUC, to mean | insertion AUC (higher better) | ms / 200 images |",
+  );
+  console.log("|---|---|---|---|---|---|");
   const row = (name: string, maps: tf.Tensor3D, ms: number | null) => {
     const pointing = pointingGame(maps, testSet.boxes).accuracy;
     const first = maps.slice(0, n);
