@@ -123,3 +123,24 @@ test("images: a slider over steps, the latest PNG, and an escaped HTML figure", 
   assert.ok(Buffer.from(String(bundle["image/png"]), "base64").subarray(1, 4).toString() === "PNG");
   assert.match(String(bundle["text/html"]), /<figcaption>lr_0\.01 \/ img/);
 });
+
+test("the step sliders drive the charts: moving the param shows that step's data", async () => {
+  const vega = await import("vega");
+  const draw = async (spec: unknown, stepIndex: number): Promise<{ svg: string }> => {
+    const view = new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: "none" });
+    view.signal("stepIndex", stepIndex);
+    await view.runAsync();
+    const svg = await view.toSVG();
+    view.finalize();
+    return { svg };
+  };
+  const hist = histograms(dir, "w", { run: "lr_0.1" });
+  const first = await draw(hist.spec, 0);
+  assert.match(first.svg, /step 0/);
+  const last = await draw(hist.spec, 2);
+  assert.match(last.svg, /step 2/);
+  const imageSpec = (await toMimeBundle(images(dir, "img")))[VEGA_LITE_MIME];
+  const middle = await draw(imageSpec, 1);
+  assert.match(middle.svg, /step 1/);
+  assert.match(middle.svg, /<image[^>]+href="data:image\/png;base64,/);
+});
