@@ -105,8 +105,10 @@ function walkContainer(
   trainable: boolean,
 ) {
   if (model instanceof tf.Sequential) {
-    // A Sequential keeps no graph of its own until built into an inner model: its layers are a chain.
-    return model.layers.reduce((shapes, layer) => visit(ctx, layer, shapes, depth, trainable), inputs);
+    // A Sequential keeps no graph of its own until built into an inner model: its layers are a chain. An
+    // explicit tf.layers.inputLayer computes nothing and gets no row, as in functional models.
+    const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
+    return layers.reduce((shapes, layer) => visit(ctx, layer, shapes, depth, trainable), inputs);
   }
   return walkFunctional(ctx, model as unknown as Functional, inputs, depth, trainable);
 }

@@ -131,6 +131,17 @@ test("recurrent layers over an embedding", () => {
   model.dispose();
 });
 
+test("an explicit InputLayer in a Sequential gets no row", () => {
+  const model = tf.sequential({
+    layers: [tf.layers.inputLayer({ inputShape: [4] }), tf.layers.dense({ units: 2 })],
+  });
+  assert.deepEqual(
+    summary(model).rows.map((r) => r.className),
+    ["Sequential", "Dense"],
+  );
+  model.dispose();
+});
+
 test("frozen layers print their count in parentheses and count as non-trainable", () => {
   const model = models.smallCnn();
   model.getLayer("conv1").trainable = false;
