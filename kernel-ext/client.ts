@@ -53,6 +53,8 @@ export class TimeoutError extends Error {
 
 export class KernelClient {
   readonly iopubLog: Message[] = [];
+  /** Applied to requests sent without their own timeoutMs (none by default). */
+  defaultTimeoutMs: number | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly session = randomUUID();
   private readonly senders: Record<"shell" | "control", SerialSender>;
@@ -109,6 +111,11 @@ export class KernelClient {
     return client;
   }
 
+  /** The connection file's contents (ports and key), e.g. to attach another client. */
+  get connection(): ConnectionInfo {
+    return { ...this.info };
+  }
+
   get stderrTail(): string {
     return this.stderr;
   }
@@ -127,20 +134,18 @@ export class KernelClient {
       content,
       buffers: toBuffers(options.buffers),
     };
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     return new Promise<Exchange>((resolve, reject) => {
       if (this.exitError) return reject(this.exitError);
       const timer =
-        options.timeoutMs === undefined
+        timeoutMs === undefined
           ? undefined
           : setTimeout(
               () =>
                 settle(
-                  new TimeoutError(
-                    `no answer to ${msgType} within ${options.timeoutMs} ms`,
-                    request.header.msg_id,
-                  ),
+                  new TimeoutError(`no answer to ${msgType} within ${timeoutMs} ms`, request.header.msg_id),
                 ),
-              options.timeoutMs,
+              timeoutMs,
             );
       const settle = (error?: Error) => {
         clearTimeout(timer);

@@ -75,16 +75,32 @@ export async function writeConnectionFile(path: string): Promise<ConnectionInfo>
   return info;
 }
 
+type Sendable = { send(frames: Buffer[]): Promise<void> };
+
 /** zeromq 6 allows one pending send per socket; this chains them so callers may send from anywhere. */
 export class SerialSender {
   private last: Promise<void> = Promise.resolve();
   constructor(private readonly socket: Socket) {}
 
   send(frames: Buffer[]): Promise<void> {
-    const sending = this.last.then(() =>
-      (this.socket as unknown as { send(f: Buffer[]): Promise<void> }).send(frames),
-    );
+    const sending = this.last.then(() => (this.socket as unknown as Sendable).send(frames));
     this.last = sending.catch(() => undefined);
     return sending;
+  }
+}
+
+/**
+ * For the kernel's PUB and ROUTER sockets, which never block: sends start synchronously, so a cell that then blocks
+ * the event loop (an endless loop) cannot hold back the `busy`/`execute_input` published just before it. A send that
+ * finds the socket busy anyway is retried once the event loop turns.
+ */
+export class ImmediateSender {
+  constructor(private readonly socket: Socket) {}
+
+  send(frames: Buffer[]): Promise<void> {
+    return (this.socket as unknown as Sendable).send(frames).catch((error: { code?: string }) => {
+      if (error.code !== "EBUSY") throw error;
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send(frames));
+    });
   }
 }

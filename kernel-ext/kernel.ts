@@ -5,14 +5,14 @@ import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import { setDisplaySink } from "../src/display";
 import { comms, toBuffers, type SendOptions } from "./comms";
-import { address, readConnectionFile, SerialSender, type ConnectionInfo } from "./connection";
+import { address, readConnectionFile, ImmediateSender, type ConnectionInfo } from "./connection";
 import { CellRunner, describeThrown } from "./execution";
 import { ShellHandlers } from "./shell";
 import { decode, encode, newHeader, type Header, type JsonObject, type Message } from "./wire";
 
 interface QueuedExecution {
   request: Message;
-  reply: SerialSender;
+  reply: ImmediateSender;
   /** Set when an earlier cell failed while this one was waiting (execute_request.stop_on_error). */
   aborted: boolean;
 }
@@ -29,7 +29,7 @@ export class Kernel {
     iopub: new zmq.Publisher(),
     hb: new zmq.Reply(),
   };
-  private readonly iopub = new SerialSender(this.sockets.iopub);
+  private readonly iopub = new ImmediateSender(this.sockets.iopub);
   private readonly queue: QueuedExecution[] = [];
   private draining = false;
   private executionCount = 0;
@@ -86,7 +86,7 @@ export class Kernel {
     this.iopub.send(frames).catch((error) => this.log(`iopub send failed: ${error}`));
   }
 
-  reply(request: Message, sender: SerialSender, msgType: string, content: JsonObject): Promise<void> {
+  reply(request: Message, sender: ImmediateSender, msgType: string, content: JsonObject): Promise<void> {
     const frames = encode(this.info.key, {
       identities: request.identities,
       header: newHeader(msgType, this.session),
@@ -118,7 +118,7 @@ export class Kernel {
   }
 
   private async serve(socket: zmq.Router): Promise<void> {
-    const sender = new SerialSender(socket);
+    const sender = new ImmediateSender(socket);
     for await (const frames of socket) {
       let message: Message;
       try {
@@ -138,7 +138,7 @@ export class Kernel {
   }
 
   /** Everything but execution is answered at once, even while a cell runs (widgets talk during training). */
-  private async handleNow(request: Message, sender: SerialSender): Promise<void> {
+  private async handleNow(request: Message, sender: ImmediateSender): Promise<void> {
     await this.context.run(request.header, async () => {
       this.publish("status", { execution_state: "busy" });
       try {
@@ -151,7 +151,7 @@ export class Kernel {
     });
   }
 
-  private enqueue(request: Message, reply: SerialSender): void {
+  private enqueue(request: Message, reply: ImmediateSender): void {
     this.queue.push({ request, reply, aborted: false });
     if (!this.draining) void this.drain();
   }

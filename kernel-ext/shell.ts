@@ -2,7 +2,7 @@
 // is_complete and the language info are tslab's own (its JupyterHandlerImpl, reused as is).
 import type { JupyterHandlerImpl as TslabHandler } from "tslab/dist/jupyter";
 import { comms, type CommMessage } from "./comms";
-import type { SerialSender } from "./connection";
+import type { ImmediateSender } from "./connection";
 import type { CellRunner } from "./execution";
 import type { Kernel } from "./kernel";
 import { PACKAGE_VERSION as VERSION } from "./paths";
@@ -20,7 +20,7 @@ export class ShellHandlers {
     this.tslab = new JupyterHandlerImpl(runner.executor, false);
   }
 
-  async handle(request: Message, sender: SerialSender): Promise<void> {
+  async handle(request: Message, sender: ImmediateSender): Promise<void> {
     const type = request.header.msg_type;
     const content = request.content as never;
     const answer = (msgType: string, body: JsonObject) => this.kernel.reply(request, sender, msgType, body);

@@ -119,7 +119,7 @@ export async function nbtestCommand(args: string[]): Promise<number> {
         else {
           failed++;
           console.log(
-            `FAILED ${name} cell ${verdict.cellNumber}: ${verdict.title}\n${indent(verdict.details)}\n`,
+            `FAILED ${name} cell ${verdict.cellNumber}: ${verdict.title}\n${indent(verdict.details)}`,
           );
         }
       }
@@ -133,8 +133,9 @@ export async function nbtestCommand(args: string[]): Promise<number> {
 }
 
 function indent(text: string): string {
+  if (text === "") return "";
   return text
     .split("\n")
-    .map((line) => `    ${line}`)
-    .join("\n");
+    .map((line) => `    ${line}\n`)
+    .join("");
 }

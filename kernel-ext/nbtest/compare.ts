@@ -83,6 +83,10 @@ function comparePng(expected: string, actual: string, options: CompareOptions): 
   return `PNG pixels differ: ${differing} of ${pixels} (${percent}%) differ by more than ${options.pngChannelTolerance}/255 (allowed ${100 * options.pngPixelFraction}%)`;
 }
 
+function asText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value, null, 1);
+}
+
 function describe(value: unknown): string {
   const text = JSON.stringify(value);
   return text && text.length > 80 ? `${text.slice(0, 77)}...` : String(text);
@@ -159,9 +163,9 @@ export function compareOutputs(expected: Output[], actual: Output[], options: Co
   for (const key of new Set([...want.keys(), ...got.keys()])) {
     const [a, b] = [want.get(key) ?? [], got.get(key) ?? []];
     if (a.length === 0)
-      differences.push({ key, message: `unexpected ${key} output:\n${textDiff("", describe(b[0]))}` });
+      differences.push({ key, message: `unexpected output\n${textDiff("", asText(b[0]))}` });
     else if (b.length === 0)
-      differences.push({ key, message: `missing ${key} output (expected ${describe(a[0])})` });
+      differences.push({ key, message: `missing output\n${textDiff(asText(a[0]), "")}` });
     else if (a.length !== b.length)
       differences.push({ key, message: `expected ${a.length} ${key} outputs, got ${b.length}` });
     else {

@@ -115,7 +115,9 @@ export async function executeNotebook(
 async function recover(client: KernelClient, error: Error, timeoutMs: number): Promise<string> {
   if (!(error instanceof TimeoutError)) return error.message;
   const seconds = timeoutMs / 1000;
+  // Repeated like a user pressing interrupt again: a signal that lands before the cell starts running is lost.
   client.interrupt();
+  const repeat = setInterval(() => client.interrupt(), 1000);
   const ended = await client
     .waitForIopub(
       (m) =>
@@ -124,7 +126,8 @@ async function recover(client: KernelClient, error: Error, timeoutMs: number): P
       10_000,
     )
     .then(() => true)
-    .catch(() => false);
+    .catch(() => false)
+    .finally(() => clearInterval(repeat));
   if (ended) return `cell did not finish within ${seconds} s (--timeout); it was interrupted`;
   await client.kill();
   return `cell did not finish within ${seconds} s (--timeout) and ignored the interrupt; the kernel was stopped`;

@@ -9,7 +9,9 @@ function clip(lines: string[], sign: string): string[] {
 }
 
 export function textDiff(expected: string, actual: string): string {
-  const [a, b] = [expected.split("\n"), actual.split("\n")];
+  // A final newline on both sides would only add an empty context line.
+  const both = expected.endsWith("\n") && actual.endsWith("\n");
+  const [a, b] = [expected, actual].map((text) => (both ? text.slice(0, -1) : text).split("\n"));
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
