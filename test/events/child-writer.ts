@@ -1,9 +1,14 @@
-// Child process for sigkill.test.ts: logs a scalar every millisecond and reports its count every 50 ms until it
-// is killed. Usage: child-writer.ts <logdir> <flushSecs>
+// Child process for sigkill.test.ts. Usage: child-writer.ts <logdir> <flushSecs> [exit]
+// Default: logs scalars every millisecond and reports its count every 50 ms until it is killed.
+// "exit": logs 1000 scalars and calls process.exit() without close(), which the exit hook must flush.
 import { SummaryWriter } from "../../src/events/writer";
 
-const [logdir, flushSecs] = process.argv.slice(2);
+const [logdir, flushSecs, mode] = process.argv.slice(2);
 const writer = new SummaryWriter(logdir, { flushSecs: Number(flushSecs) });
+if (mode === "exit") {
+  for (let step = 0; step < 1000; step++) writer.addScalar("x", step * 0.5, step);
+  process.exit(0);
+}
 let step = 0;
 setInterval(() => {
   for (let i = 0; i < 20; i++) writer.addScalar("x", step * 0.5, step++);

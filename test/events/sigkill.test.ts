@@ -1,7 +1,7 @@
 // A writer killed with SIGKILL keeps everything up to its last flush and leaves a file every reader accepts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +59,25 @@ test("SIGKILL loses at most the last flush interval and leaves no damaged record
       );
       assert.equal(out["."].tensors.x.steps.length, steps.length, "TensorBoard reads the same records");
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("process.exit() without close() still writes everything buffered", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ts-exit-"));
+  try {
+    const child = spawnSync(process.execPath, [
+      "--import",
+      "tsx",
+      join(__dirname, "child-writer.ts"),
+      dir,
+      "60",
+      "exit",
+    ]);
+    assert.equal(child.status, 0);
+    const run = loadLogdir(dir).run(".");
+    assert.equal(run.scalars.get("x")!.steps.length, 1000);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
