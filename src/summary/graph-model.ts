@@ -87,12 +87,19 @@ function nodeMultAdds(model: tf.GraphModel, node: OpNode, output: Shape): number
 /** Output shapes of the named nodes from one run on zeros; every tensor is disposed before returning. */
 function runShapes(model: tf.GraphModel, inputShapes: number[][], names: string[]): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
-  tf.tidy(() => {
-    const feeds = model.inputs.map((info, i) => tf.zeros(inputShapes[i], info.dtype));
-    const outputs = model.execute(feeds.length === 1 ? feeds[0] : feeds, names);
-    const list = Array.isArray(outputs) ? outputs : [outputs];
-    names.forEach((name, i) => shapes.set(name, list[i].shape));
-  });
+  try {
+    tf.tidy(() => {
+      const feeds = model.inputs.map((info, i) => tf.zeros(inputShapes[i], info.dtype));
+      const outputs = model.execute(feeds.length === 1 ? feeds[0] : feeds, names);
+      const list = Array.isArray(outputs) ? outputs : [outputs];
+      names.forEach((name, i) => shapes.set(name, list[i].shape));
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `summary: could not run the GraphModel on zeros of ${JSON.stringify(inputShapes)}: ${message}`,
+    );
+  }
   return shapes;
 }
 
