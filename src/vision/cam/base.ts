@@ -88,12 +88,18 @@ export abstract class BaseCAM {
   private forwardOnly(x: tf.Tensor4D, targets: CamTargets | undefined) {
     const { outputs, captured } = runModel(this.model, x, { capture: [this.layer] });
     tf.dispose(outputs.slice(1));
-    return {
-      activations: captured[0] as tf.Tensor4D,
-      gradients: null,
-      output: outputs[0],
-      targets: resolveTargets(targets, outputs[0]),
-    };
+    try {
+      const resolved = resolveTargets(targets, outputs[0]);
+      return {
+        activations: captured[0] as tf.Tensor4D,
+        gradients: null,
+        output: outputs[0],
+        targets: resolved,
+      };
+    } catch (error) {
+      tf.dispose([outputs[0], captured[0]]);
+      throw error;
+    }
   }
 
   /**
