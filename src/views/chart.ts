@@ -1,7 +1,10 @@
 // A rendered chart: the vega-lite v5 spec for notebooks with a vega renderer, an SVG drawn in the kernel for
 // every other front end (and exported HTML, which drops vega outputs), and plain text beside them.
 import { DISPLAY_SYMBOL, type MimeBundle } from "../display";
-import { VEGA_LITE_MIME, VEGA_LITE_SCHEMA, renderSvg, type VegaLiteSpec } from "./render";
+import { VEGA_LITE_MIME, VEGA_LITE_SCHEMA, renderSvg, svgToPng, type VegaLiteSpec } from "./render";
+
+/** Above this an SVG is heavier for the notebook than the same chart as a PNG, so the PNG is sent instead. */
+const MAX_SVG_BYTES = 1_000_000;
 
 export class VegaLiteChart {
   readonly spec: VegaLiteSpec;
@@ -20,7 +23,12 @@ export class VegaLiteChart {
   }
 
   async [DISPLAY_SYMBOL](): Promise<MimeBundle> {
-    return { "text/plain": this.text, [VEGA_LITE_MIME]: this.spec, "image/svg+xml": await this.toSvg() };
+    const svg = await this.toSvg();
+    const still =
+      svg.length <= MAX_SVG_BYTES
+        ? { "image/svg+xml": svg }
+        : { "image/png": svgToPng(svg, 1).png.toString("base64") };
+    return { "text/plain": this.text, [VEGA_LITE_MIME]: this.spec, ...still };
   }
 }
 

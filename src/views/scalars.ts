@@ -16,7 +16,8 @@ export interface ScalarsOptions {
   smoothing?: number;
   xAxis?: "step" | "relative" | "wall";
   logY?: boolean;
-  /** Display buckets per series before points are reduced to last/min/max per bucket (default 500). */
+  /** Display buckets per series before points are reduced to last/min/max per bucket (default 500, fewer
+   * when more than 32 series share the chart: 16,000 points in all). */
   buckets?: number;
   width?: number;
   height?: number;
@@ -80,6 +81,12 @@ function finiteExtent(values: number[]): [number, number] {
   return [min, max];
 }
 
+/** 500 buckets per series, fewer when many series share the chart so that it stays quick to draw and send. */
+function defaultBuckets(seriesCount: number): number {
+  return Math.max(50, Math.min(500, Math.floor(MAX_CHART_POINTS / Math.max(1, seriesCount))));
+}
+const MAX_CHART_POINTS = 16_000;
+
 /** The rows a chart draws, plus one summary per series (compute only; no rendering). */
 export function scalarRows(
   runs: RunData[],
@@ -94,17 +101,15 @@ export function scalarRows(
     throw new RangeError(`scalars: xAxis must be "step", "relative" or "wall", got ${axis}`);
   const rows: ScalarRow[] = [];
   const series: SeriesSummary[] = [];
-  for (const run of runs) {
-    if (!matches(run.name, options.runs)) continue;
-    for (const [tag, data] of run.scalars) {
-      if (!matches(tag, options.tags)) continue;
+  const chosen = runs.filter((run) => matches(run.name, options.runs));
+  const tagsOf = (run: RunData): string[] =>
+    [...run.scalars.keys()].filter((tag) => matches(tag, options.tags));
+  const buckets = options.buckets ?? defaultBuckets(chosen.reduce((n, run) => n + tagsOf(run).length, 0));
+  for (const run of chosen) {
+    for (const tag of tagsOf(run)) {
+      const data = run.scalars.get(tag)!;
       const smoothed = smooth(data.values, smoothing);
-      const { points, reduced } = reduceForDisplay(
-        xValues(data, axis),
-        data.values,
-        smoothed,
-        options.buckets ?? 500,
-      );
+      const { points, reduced } = reduceForDisplay(xValues(data, axis), data.values, smoothed, buckets);
       for (const row of segmentRows(run.name, tag, points, options.logY ?? false)) rows.push(row);
       const [min, max] = finiteExtent(data.values);
       series.push({
@@ -139,9 +144,10 @@ function layers(
   const out: unknown[] = [];
   if (anyReduced) {
     out.push({
-      // One vertical rule per display bucket from its min to its max: even a one-bucket spike shows as a line.
-      mark: { type: "rule", opacity: 0.35 },
-      encoding: { x, y: { ...y, field: "min" }, y2: { field: "max" }, color },
+      // The min-max band as one stepped area per segment: a one-bucket spike stays a full-height column (a
+      // linear area would thin it to a sliver), and one path per series keeps large charts quick to draw.
+      mark: { type: "area", opacity: 0.3, interpolate: "step" },
+      encoding: { x, y: { ...y, field: "min" }, y2: { field: "max" }, color, detail },
     });
   }
   out.push({
