@@ -3,8 +3,9 @@
 // shifts each step) and the Fourier / decorrelated-colour parameterisation keep the images readable. Only the
 // image's parameters get gradients; the model is run through its own nodes (graph.ts) and never changed.
 import { tf } from "../backend";
-import { resolveLayer, runModel, type LayerRef } from "./graph";
+import { resolveLayer, runModel, type LayerRef, type RunOptions } from "./graph";
 import { ensureBuilt } from "./model-input";
+import { preRelu } from "./relu";
 import { ImageParam, type Parameterization } from "./feature-vis-param";
 import { seededRandom, randomInt } from "../data/seeded-random";
 import { renderGrid } from "../image/grid";
@@ -40,6 +41,12 @@ export interface GradientAscentOptions {
   inputRange?: [number, number];
   /** Same seed, same images (default 0). */
   seed?: number;
+  /**
+   * Filters of a layer that ends in a ReLU (Conv2D/Dense with activation "relu", ReLU layers): climb the value
+   * before the ReLU (default true, as FlashTorch on PyTorch's separate conv and ReLU modules), so that a filter
+   * that is zero on the start image still gets a gradient. The objective reported is then that value's mean.
+   */
+  preRelu?: boolean;
   /** Called after every step. */
   onStep?: (progress: AscentProgress) => void;
 }
@@ -87,10 +94,12 @@ function checkIndex(indices: number[], count: number, what: string): void {
 
 /** Picks channel i_b of row b: a one-hot product (gather lacks a gradient on wasm). */
 function pick(values: tf.Tensor2D, indices: number[]): tf.Tensor1D {
+  // tf.oneHot refuses a depth of 1: a single channel is picked as it is
+  if (values.shape[1] === 1) return values.reshape([-1]) as tf.Tensor1D;
   return tf.sum(tf.mul(values, tf.oneHot(indices, values.shape[1])), 1) as tf.Tensor1D;
 }
 
-function makeTarget(model: tf.LayersModel, objective: AscentObjective): Target {
+function makeTarget(model: tf.LayersModel, objective: AscentObjective, usePreRelu: boolean): Target {
   if ("class" in objective) {
     const indices = asList(objective.class, "class");
     const shape = model.outputs[0].shape;
@@ -112,7 +121,11 @@ function makeTarget(model: tf.LayersModel, objective: AscentObjective): Target {
     name: `${layer.name} filter`,
     indices,
     score: (x) => {
-      const [act] = runModel(model, x, { capture: [layer], stopAfterCapture: true }).captured;
+      // FlashTorch climbs a conv's output, which in PyTorch comes before the separate ReLU module; here the ReLU
+      // is often the layer's own activation, so its pre-ReLU value is climbed (a dead filter still gets a gradient)
+      const callLayer: RunOptions["callLayer"] = (l, inputs, defaultCall) =>
+        (l === layer && usePreRelu && preRelu(l, inputs)) || defaultCall();
+      const [act] = runModel(model, x, { capture: [layer], stopAfterCapture: true, callLayer }).captured;
       if (act.rank !== 4 && act.rank !== 2) {
         throw new RangeError(
           `layer "${layer.name}" outputs [${act.shape}]; filters need [batch, h, w, c] or [batch, c]`,
@@ -169,7 +182,7 @@ export function gradientAscent(
   options: GradientAscentOptions = {},
 ): AscentResult {
   const [height, width, channels] = inputSize(model, options);
-  const target = makeTarget(model, objective);
+  const target = makeTarget(model, objective, options.preRelu ?? true);
   const steps = options.steps ?? 128;
   if (!Number.isInteger(steps) || steps < 1)
     throw new RangeError(`steps must be a positive integer, got ${steps}`);

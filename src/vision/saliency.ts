@@ -4,7 +4,8 @@
 // gradient also computes the filter gradient (21 s instead of 0.86 s on cpu, a missing kernel on wasm). Class
 // scores are picked with a one-hot product, not gather (no gradient on wasm). Only d(score)/d(input) is taken.
 import { tf } from "../backend";
-import { runModel, type Layer, type RunOptions } from "./graph";
+import { runModel, type RunOptions } from "./graph";
+import { endsInRelu } from "./relu";
 import { batchInput } from "./model-input";
 import {
   checkTargets,
@@ -180,20 +181,6 @@ export function vanillaGradients(
 }
 
 // ---------------------------------------------------------------------------------------------- guided backprop
-
-const RELU_NAMES = new Set(["relu", "relu6"]);
-const reluCache = new WeakMap<Layer, boolean>();
-
-/** Whether the layer ends in a ReLU: a ReLU layer, an Activation("relu"), or any layer with activation "relu". */
-function endsInRelu(layer: Layer): boolean {
-  let known = reluCache.get(layer);
-  if (known === undefined) {
-    const config = layer.getConfig() as { activation?: unknown };
-    known = layer.getClassName() === "ReLU" || RELU_NAMES.has(String(config.activation));
-    reluCache.set(layer, known);
-  }
-  return known;
-}
 
 /** Identity forward; backward lets only positive gradients through (the guided half of the rule). */
 const positiveGradientsOnly = tf.customGrad(((y: tf.Tensor) => ({

@@ -140,6 +140,31 @@ test("filter ascent is seeded, raises the filter's activation, and leaves the mo
   model.dispose();
 });
 
+test("a filter dead on the start image still climbs through its pre-ReLU value", () => {
+  // 3x3 conv of ones, bias -5, ReLU: on the grey start image (0.5) every position is 4.5 - 5 < 0
+  const conv = tf.layers.conv2d({
+    inputShape: [8, 8, 1],
+    filters: 1,
+    kernelSize: 3,
+    activation: "relu",
+    name: "dead",
+  });
+  const model = tf.sequential({ layers: [conv, tf.layers.flatten({}), tf.layers.dense({ units: 2 })] });
+  const [kernel, bias] = [tf.ones([3, 3, 1, 1]), tf.tensor1d([-5])];
+  conv.setWeights([kernel, bias]);
+  tf.dispose([kernel, bias]);
+  const options = { steps: 30, learningRate: 0.1, jitter: 0, parameterization: "pixel" as const };
+  const climbed = gradientAscent(model, { layer: "dead", filter: 0 }, options);
+  assert.ok(
+    climbed.history[0] < 0 && climbed.history[29] > 0,
+    `pre-ReLU mean ${climbed.history[0]} → ${climbed.history[29]}`,
+  );
+  const stuck = gradientAscent(model, { layer: "dead", filter: 0 }, { ...options, preRelu: false });
+  assert.deepEqual([...new Set(stuck.history)], [0]);
+  [climbed, stuck].forEach((r) => r.dispose());
+  model.dispose();
+});
+
 test("bad objectives and options are clear errors without leaks", () => {
   const model = convNet();
   const gray = leftRight();
