@@ -80,3 +80,28 @@ test(
     }
   },
 );
+
+test(
+  "TensorBoard's Rust data server serves every scalar tensorscope wrote",
+  { skip: !existsSync(PYTHON) && "no .venv" },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "ts-rust-"));
+    try {
+      for (const run of ["a", "b/c"]) {
+        const writer = new SummaryWriter(join(dir, run));
+        for (let step = 0; step < 300; step++) {
+          writer.addScalar("loss", 1 / (step + 1), step);
+          writer.addScalar("acc", step === 7 ? NaN : step / 300, step);
+        }
+        writer.close();
+      }
+      const script = join(__dirname, "../../benchmarks/rustboard_serve.py");
+      const out = JSON.parse(execFileSync(PYTHON, [script, dir, "1200"], { encoding: "utf8" })) as {
+        points: number;
+      };
+      assert.equal(out.points, 1200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
