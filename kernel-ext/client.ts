@@ -17,6 +17,8 @@ export interface StartOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   startupTimeoutMs?: number;
+  /** Return as soon as the process runs, without the kernel_info handshake (the benchmark times it itself). */
+  skipHandshake?: boolean;
 }
 
 export interface Exchange {
@@ -34,9 +36,11 @@ class Pending {
     readonly request: Message,
     readonly expectsReply: boolean,
     readonly settle: (error?: Error) => void,
+    readonly replyOnly = false,
   ) {}
 
   done(): boolean {
+    if (this.replyOnly) return this.reply !== undefined;
     return this.idle && (this.reply !== undefined || !this.expectsReply);
   }
 }
@@ -103,7 +107,7 @@ export class KernelClient {
     });
     try {
       await spawned;
-      await client.waitUntilReady(options.startupTimeoutMs ?? 60_000);
+      if (!options.skipHandshake) await client.waitUntilReady(options.startupTimeoutMs ?? 60_000);
     } catch (error) {
       await client.kill();
       throw error;
@@ -124,7 +128,13 @@ export class KernelClient {
   request(
     msgType: string,
     content: JsonObject,
-    options: SendOptions & { channel?: "shell" | "control"; timeoutMs?: number; expectsReply?: boolean } = {},
+    options: SendOptions & {
+      channel?: "shell" | "control";
+      timeoutMs?: number;
+      expectsReply?: boolean;
+      /** Settle at the reply without waiting for iopub `idle` (which a new subscriber may miss). */
+      replyOnly?: boolean;
+    } = {},
   ): Promise<Exchange> {
     const request: Message = {
       identities: [],
@@ -157,6 +167,7 @@ export class KernelClient {
         request,
         options.expectsReply ?? !["comm_open", "comm_msg", "comm_close"].includes(msgType),
         settle,
+        options.replyOnly,
       );
       this.pending.set(request.header.msg_id, pending);
       this.senders[options.channel ?? "shell"]
