@@ -1,8 +1,14 @@
 // Renders vega-lite v5 specs in-process: vega-lite compiles to vega, vega's headless SVG renderer draws, and
 // @napi-rs/canvas rasterises the SVG when a PNG is needed (vega's own canvas path wants node-canvas).
-import * as vl from "vega-lite";
-import * as vega from "vega";
+import type * as VegaLite from "vega-lite";
+import type * as Vega from "vega";
 import { createCanvas, Image } from "@napi-rs/canvas";
+
+// vega and vega-lite take ~350 ms to load: loaded on first render, not with `import "tensorscope"`.
+let vl: typeof VegaLite | undefined;
+let vega: typeof Vega | undefined;
+const vegaLite = (): typeof VegaLite => (vl ??= require("vega-lite") as typeof VegaLite);
+const vegaRuntime = (): typeof Vega => (vega ??= require("vega") as typeof Vega);
 
 export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -10,19 +16,20 @@ export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json
 export type VegaLiteSpec = Record<string, unknown>;
 
 /** Compiles a vega-lite spec; errors name the problem at the call. */
-export function compileVegaLite(spec: VegaLiteSpec): vega.Spec {
+export function compileVegaLite(spec: VegaLiteSpec): Vega.Spec {
   if (spec === null || typeof spec !== "object") {
     throw new TypeError(`expected a vega-lite spec object, got ${String(spec)}`);
   }
   try {
-    return vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+    return vegaLite().compile(spec as unknown as VegaLite.TopLevelSpec).spec;
   } catch (error) {
     throw new Error(`invalid vega-lite spec: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compileVegaLite(spec)), { renderer: "none" });
+  const runtime = vegaRuntime();
+  const view = new runtime.View(runtime.parse(compileVegaLite(spec)), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {
