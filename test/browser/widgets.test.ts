@@ -3,7 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kernelSpec } from "../../kernel-ext/kernelspec";
 import { openBrowser, type BrowserSession } from "./chromium";
@@ -11,8 +11,12 @@ import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
 import { canvasData, errorOutputs, kernelId, openNotebook, runAllCells } from "./notebook-page";
 import { monitorGrowth, recordMonitorGrowth, sendCommMessage } from "./widget-probes";
 
+type LabApp = { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } };
+
 const ARTIFACTS = join(ROOT, "test", "artifacts", "widgets");
-const NOTEBOOK = "notebooks/widgets/widgets.ipynb";
+const SOURCE_NOTEBOOK = join(ROOT, "notebooks", "widgets", "widgets.ipynb");
+// A copy inside the project (the kernel resolves node_modules from its folder) that the test may save.
+const NOTEBOOK = "test/artifacts/widgets/widgets-run.ipynb";
 
 /** The set-up builds and links the labextension; this is a quick no-op when it is up to date. */
 function ensureLabextension(): void {
@@ -31,6 +35,7 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
+    copyFileSync(SOURCE_NOTEBOOK, join(ROOT, NOTEBOOK));
     ensureLabextension();
     lab = await startJupyterLab({ beforeStart: installKernel });
     session = await openBrowser();
@@ -48,8 +53,11 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     }
   });
 
-  it("runs every cell without an error output", async () => {
-    assert.deepEqual(await errorOutputs(session!.page), []);
+  it("runs every cell without an error output; every widget is live", async () => {
+    const { page } = session!;
+    assert.deepEqual(await errorOutputs(page), []);
+    assert.equal(await page.locator(".tensorscope-widget").count(), 6);
+    assert.equal(await page.locator(".tensorscope-disconnected:visible").count(), 0);
   });
 
   it("redraws the histogram locally when the step slider moves", async () => {
@@ -216,6 +224,27 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
 
   it("logs no console errors in the page", () => {
     assert.deepEqual(session!.errors, []);
+  });
+
+  it("after a page reload, the live kernel restores every widget through the control comm", async () => {
+    const { page } = session!;
+    await page.evaluate(() => (window as unknown as LabApp).jupyterapp.commands.execute("docmanager:save"));
+    const frames: string[] = [];
+    page.on("websocket", (socket) =>
+      socket.on("framereceived", ({ payload }) => {
+        const text = typeof payload === "string" ? payload : payload.toString("latin1");
+        if (text.includes("update_states")) frames.push(text);
+      }),
+    );
+    await page.reload();
+    await page.waitForSelector(".jp-Notebook");
+    await page.waitForFunction(() => document.querySelectorAll(".tensorscope-widget").length === 6, null, {
+      timeout: 30_000,
+    });
+    assert.equal(frames.length, 1, "one update_states reply carries all models");
+    // the kernel kept the slider position the user chose before the reload
+    assert.match((await page.textContent(".tensorscope-step-readout")) ?? "", /^step 0 \(1\/6\)/);
+    assert.equal(await page.locator("text=Error displaying widget").count(), 0);
   });
 
   it("shows 'disconnected' on every widget when the kernel dies, and the page does not throw", async () => {

@@ -136,7 +136,7 @@ test("the jupyter.widget.control comm answers request_states with every live mod
   assert.equal(data.method, "update_states");
   assert.equal(data.states[hist.modelId].model_name, "HistogramSliderModel");
   assert.equal(data.states[grid.modelId].model_name, "KernelGridModel");
-  assert.ok(data.buffer_paths.some((p) => p[0] === grid.modelId && p[1] === "values"));
+  assert.ok(data.buffer_paths.some((p) => p.join("/") === `${grid.modelId}/state/values`));
   assert.equal(reply.buffers.length, data.buffer_paths.length);
 });
 

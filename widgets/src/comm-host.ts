@@ -75,7 +75,11 @@ function ensureControlTarget(): void {
   });
 }
 
-/** The `update_states` reply: every live model's state, buffer paths prefixed by the model id. */
+/**
+ * The `update_states` reply: every live model's entry {model_name, model_module, model_module_version,
+ * state}; buffer paths start with the model id and then "state", because the widget manager puts buffers
+ * back into the whole entry (as ipywidgets' own kernel side lays them out).
+ */
 function allStates(): [JsonObject, { metadata: JsonObject; buffers: Uint8Array[] }] {
   const states: Record<string, unknown> = {};
   const bufferPaths: (string | number)[][] = [];
@@ -90,7 +94,7 @@ function allStates(): [JsonObject, { metadata: JsonObject; buffers: Uint8Array[]
       state: split.state,
     };
     split.bufferPaths.forEach((path, i) => {
-      bufferPaths.push([id, ...path]);
+      bufferPaths.push([id, "state", ...path]);
       buffers.push(split.buffers[i]);
     });
   }
