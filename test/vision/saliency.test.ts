@@ -192,6 +192,11 @@ test("Integrated Gradients is complete: Σ attributions ≈ f(x) − f(baseline)
     );
     assert.ok(Math.abs(ig.delta![i] - (sums[i] - gap)) < 1e-5);
   });
+  // chunking the path into passes changes nothing
+  const chunked = integratedGradients(model, input, { steps: 32, batchSize: 3 });
+  const gapChunks = tf.tidy(() => tf.abs(tf.sub(chunked.attributions, ig.attributions)).max().dataSync()[0]);
+  assert.ok(gapChunks < 1e-6, `batchSize 3 vs 16 differ by ${gapChunks}`);
+  chunked.dispose();
   // Riemann sums converge too, more slowly
   const coarse = integratedGradients(model, input, { steps: 4, method: "riemann_trapezoid" });
   const fine = integratedGradients(model, input, { steps: 64, method: "riemann_trapezoid" });
