@@ -82,6 +82,8 @@ export type { OverlayOptions } from "./image/overlay";
 export { tensorImage, heatmapImage } from "./image/tensor-image";
 export type { TensorImageOptions, HeatmapOptions, ImageScale } from "./image/tensor-image";
 export { ImageView } from "./image/view";
+export { imageGrid } from "./image/image-grid";
+export type { ImageGridOptions } from "./image/image-grid";
 export { colorize, getColormap, COLORMAP_NAMES } from "./image/colormap";
 export type { Colormap, ColormapName, ValueRange } from "./image/colormap";
 export { loadMnist } from "./data/mnist";

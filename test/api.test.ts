@@ -60,6 +60,7 @@ const EXPECTED_EXPORTS = [
   "tensorImage",
   "heatmapImage",
   "ImageView",
+  "imageGrid",
   "colorize",
   "getColormap",
   "COLORMAP_NAMES",
