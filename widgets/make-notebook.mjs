@@ -27,5 +27,8 @@ const notebook = {
   nbformat: 4,
   nbformat_minor: 5,
 };
-writeFileSync(join(here, "..", "notebooks", "widgets", "widgets.ipynb"), JSON.stringify(notebook, null, 1) + "\n");
+writeFileSync(
+  join(here, "..", "notebooks", "widgets", "widgets.ipynb"),
+  JSON.stringify(notebook, null, 1) + "\n",
+);
 console.log(`wrote ${cells.length} cells`);

@@ -9,7 +9,14 @@ import { kernelSpec } from "../../kernel-ext/kernelspec";
 import { openBrowser, type BrowserSession } from "./chromium";
 import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
 import { canvasData, errorOutputs, kernelId, openNotebook, runAllCells } from "./notebook-page";
-import { monitorGrowth, recordMonitorGrowth, sendCommMessage } from "./widget-probes";
+import {
+  frameGaps,
+  monitorGrowth,
+  recordMonitorGrowth,
+  recordRedraws,
+  redrawTimes,
+  sendCommMessage,
+} from "./widget-probes";
 
 type LabApp = { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } };
 
@@ -41,6 +48,7 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     session = await openBrowser();
     await openNotebook(session.page, lab, NOTEBOOK);
     await recordMonitorGrowth(session.page);
+    await recordRedraws(session.page);
     await runAllCells(session.page);
     await session.page.screenshot({ path: join(ARTIFACTS, "notebook.png"), fullPage: true });
   });
@@ -56,7 +64,7 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
   it("runs every cell without an error output; every widget is live", async () => {
     const { page } = session!;
     assert.deepEqual(await errorOutputs(page), []);
-    assert.equal(await page.locator(".tensorscope-widget").count(), 6);
+    assert.equal(await page.locator(".tensorscope-widget").count(), 7);
     assert.equal(await page.locator(".tensorscope-disconnected:visible").count(), 0);
   });
 
@@ -119,8 +127,30 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     const legend = (await page.textContent(".tensorscope-legend")) ?? "";
     assert.match(legend, /loss: \d/);
     await page
-      .locator(".tensorscope-widget", { has: page.locator(".tensorscope-monitor-canvas") })
+      .locator(".tensorscope-widget", { hasText: "fit <img" })
       .screenshot({ path: join(ARTIFACTS, "monitor.png") });
+  });
+
+  it("stays responsive while 1,000 points a second arrive: at most 10 redraws a second, bounded points", async () => {
+    const { page } = session!;
+    const times = await redrawTimes(page, "1,000 points a second");
+    assert.ok(times.length >= 5, `the stressed monitor should redraw while fed, saw ${times.length} redraws`);
+    // in any one-second window: at most 10 redraws, plus one for the window's edge
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    assert.ok(busiest <= 11, `${busiest} redraws within one second`);
+    const widget = page.locator(".tensorscope-widget", { hasText: "1,000 points a second" });
+    const points = Number(await widget.locator("canvas").getAttribute("data-points"));
+    assert.ok(points > 0 && points <= 128, `the browser holds ${points} points for a 128-bucket series`);
+    assert.match(
+      (await widget.locator(".tensorscope-legend").textContent()) ?? "",
+      /^noisy <b>series<\/b>: /,
+    );
+    const gaps = await frameGaps(page);
+    assert.ok(
+      Math.max(...gaps) < 1000,
+      `the longest gap between animation frames was ${Math.round(Math.max(...gaps))} ms`,
+    );
+    await widget.screenshot({ path: join(ARTIFACTS, "monitor-stress.png") });
   });
 
   it("zooms a kernel and switches its colour scale without the kernel", async () => {
@@ -238,7 +268,7 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     );
     await page.reload();
     await page.waitForSelector(".jp-Notebook");
-    await page.waitForFunction(() => document.querySelectorAll(".tensorscope-widget").length === 6, null, {
+    await page.waitForFunction(() => document.querySelectorAll(".tensorscope-widget").length === 7, null, {
       timeout: 30_000,
     });
     assert.equal(frames.length, 1, "one update_states reply carries all models");
