@@ -54,6 +54,7 @@ export type {
   CamContext,
   CamTargets,
   PerturbationCamOptions,
+  ScoreCamOptions,
 } from "./vision/cam";
 export { pointingGame, deletionCurve, insertionCurve } from "./vision/metrics";
 export type { Box, PointingGameResult, PerturbationCurve, PerturbationCurveOptions } from "./vision/metrics";

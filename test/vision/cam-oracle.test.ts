@@ -241,3 +241,36 @@ test("ScoreCAM and AblationCAM give the same maps for any batch size, and report
   x.dispose();
   assert.equal(CLASSES, 2);
 });
+
+test("Faster Score-CAM: with maxChannels 1, the map is the channel of largest spatial variance", () => {
+  const model = handModel();
+  const x = inputTensor();
+  const variance = (v: number[]) => {
+    const m = sum(v) / v.length;
+    return sum(v.map((t) => (t - m) ** 2)) / v.length;
+  };
+  const progress: number[] = [];
+  const fast = new ScoreCAM(model, {
+    targetLayer: "feat",
+    maxChannels: 1,
+    onProgress: (_, total) => progress.push(total),
+  });
+  const result = fast.compute(x);
+  assert.deepEqual([...new Set(progress)], [INPUTS.length], "one job per image");
+  const raw = result.raw.arraySync().map((m) => m.flat());
+  INPUTS.forEach((x0, b) => {
+    const A = activations(x0);
+    const k = variance(channel(A, 0)) >= variance(channel(A, 1)) ? 0 : 1;
+    assertClose(raw[b], channel(A, k), `sample ${b}`);
+  });
+  result.dispose();
+  const all = new ScoreCAM(model, { targetLayer: "feat", maxChannels: 5 }).compute(x, { targets: [1, 0, 1] });
+  const reference = new ScoreCAM(model, { targetLayer: "feat" }).compute(x, { targets: [1, 0, 1] });
+  assertClose(all.raw.dataSync(), Array.from(reference.raw.dataSync()), "maxChannels >= C", 1e-6);
+  [all, reference].forEach((r) => r.dispose());
+  assert.throws(
+    () => new ScoreCAM(model, { targetLayer: "feat", maxChannels: 0 }),
+    /maxChannels must be a positive integer/,
+  );
+  x.dispose();
+});

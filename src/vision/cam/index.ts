@@ -2,6 +2,6 @@
 export { BaseCAM, type CamOptions, type ComputeOptions, type CamContext } from "./base";
 export { GradCAM, GradCAMPlusPlus, XGradCAM, HiResCAM, LayerCAM } from "./gradient-methods";
 export { EigenCAM, EigenGradCAM } from "./eigen";
-export { ScoreCAM, AblationCAM, type PerturbationCamOptions } from "./perturbation";
+export { ScoreCAM, AblationCAM, type PerturbationCamOptions, type ScoreCamOptions } from "./perturbation";
 export { CamResult } from "./result";
 export type { CamTargets } from "./targets";

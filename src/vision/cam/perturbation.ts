@@ -8,8 +8,29 @@ import { ChannelWeightCAM, type CamContext, type CamOptions } from "./base";
 export interface PerturbationCamOptions extends CamOptions {
   /** Masked forward passes per model call (default: ScoreCAM 16, AblationCAM 32, as pytorch-grad-cam). */
   batchSize?: number;
-  /** Called after each model call with the jobs done and the total (samples × channels). */
+  /** Called after each model call with the jobs done and the total. */
   onProgress?: (done: number, total: number) => void;
+}
+
+export interface ScoreCamOptions extends PerturbationCamOptions {
+  /**
+   * Faster Score-CAM: score only each image's `maxChannels` channels of largest spatial variance; the others
+   * get weight 0 (tf-keras-vis' max_N). Default: every channel, as pytorch-grad-cam.
+   */
+  maxChannels?: number;
+}
+
+/** One masked or ablated forward pass: which image, which channel. */
+interface Job {
+  sample: number;
+  channel: number;
+}
+
+function allJobs(batch: number, channels: number): Job[] {
+  return Array.from({ length: batch * channels }, (_, j) => ({
+    sample: Math.floor(j / channels),
+    channel: j % channels,
+  }));
 }
 
 abstract class PerturbationCAM extends ChannelWeightCAM {
@@ -27,32 +48,32 @@ abstract class PerturbationCAM extends ChannelWeightCAM {
     this.onProgress = options.onProgress;
   }
 
-  /** Target scores [n] of the jobs [start, start + n): job j is sample ⌊j / C⌋, channel j mod C. */
-  protected abstract scoreJobs(context: CamContext, start: number, samples: number[]): tf.Tensor1D;
+  /** Target scores [n] of one chunk of jobs. */
+  protected abstract scoreJobs(context: CamContext, jobs: Job[]): tf.Tensor1D;
 
-  /** Runs every job in chunks and returns the raw scores [B,C]. */
-  protected jobScores(context: CamContext): Float32Array {
-    const [batch, , , channels] = context.activations.shape;
-    const total = batch * channels;
-    const scores = new Float32Array(total);
-    for (let start = 0; start < total; start += this.batchSize) {
-      const n = Math.min(this.batchSize, total - start);
-      const samples = Array.from({ length: n }, (_, j) => Math.floor((start + j) / channels));
+  /** Runs the jobs `batchSize` at a time; returns their scores in job order. */
+  protected runJobs(context: CamContext, jobs: Job[]): Float32Array {
+    const scores = new Float32Array(jobs.length);
+    for (let start = 0; start < jobs.length; start += this.batchSize) {
+      const chunk = jobs.slice(start, start + this.batchSize);
       scores.set(
-        tf.tidy(() => this.scoreJobs(context, start, samples).dataSync()),
+        tf.tidy(() => this.scoreJobs(context, chunk).dataSync()),
         start,
       );
-      this.onProgress?.(start + n, total);
+      this.onProgress?.(start + chunk.length, jobs.length);
     }
     return scores;
   }
 }
 
-/** [n, h, w, 1]: channel maps of jobs [start, start + n) of activations [B,h,w,C]. */
-function jobMaps(activations: tf.Tensor4D, start: number, n: number): tf.Tensor4D {
+/** [n, h, w, 1]: the channel maps of the jobs, from activations [B,h,w,C]. */
+function jobMaps(activations: tf.Tensor4D, jobs: Job[]): tf.Tensor4D {
   const [batch, h, w, channels] = activations.shape;
   const perJob = tf.transpose(activations, [0, 3, 1, 2]).reshape([batch * channels, h, w, 1]);
-  return tf.slice(perJob, [start, 0, 0, 0], [n, h, w, 1]) as tf.Tensor4D;
+  return tf.gather(
+    perJob,
+    jobs.map((j) => j.sample * channels + j.channel),
+  ) as tf.Tensor4D;
 }
 
 /**
@@ -61,17 +82,21 @@ function jobMaps(activations: tf.Tensor4D, start: number, n: number): tf.Tensor4
  * target scores of the masked inputs.
  */
 export class ScoreCAM extends PerturbationCAM {
-  constructor(model: tf.LayersModel, options: PerturbationCamOptions) {
+  readonly maxChannels: number | null;
+
+  constructor(model: tf.LayersModel, options: ScoreCamOptions) {
     super(model, options, 16);
+    const max = options.maxChannels;
+    if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
+      throw new RangeError(`maxChannels must be a positive integer, got ${max}`);
+    }
+    this.maxChannels = max ?? null;
   }
 
-  protected scoreJobs(context: CamContext, start: number, samples: number[]): tf.Tensor1D {
+  protected scoreJobs(context: CamContext, jobs: Job[]): tf.Tensor1D {
     const [, height, width] = context.input.shape;
-    const up = tf.image.resizeBilinear(
-      jobMaps(context.activations, start, samples.length),
-      [height, width],
-      true,
-    );
+    const samples = jobs.map((j) => j.sample);
+    const up = tf.image.resizeBilinear(jobMaps(context.activations, jobs), [height, width], true);
     const low = tf.min(up, [1, 2, 3], true);
     const masks = tf.div(tf.sub(up, low), tf.add(tf.sub(tf.max(up, [1, 2, 3], true), low), 1e-8));
     const masked = tf.mul(tf.gather(context.input, samples), masks);
@@ -79,9 +104,26 @@ export class ScoreCAM extends PerturbationCAM {
     return context.targets.score(output, samples);
   }
 
+  /** Every channel, or each image's `maxChannels` channels of largest spatial variance. */
+  private selectJobs(activations: tf.Tensor4D): Job[] {
+    const [batch, , , channels] = activations.shape;
+    if (this.maxChannels === null || this.maxChannels >= channels) return allJobs(batch, channels);
+    const top = tf.tidy(
+      () => tf.topk(tf.moments(activations, [1, 2]).variance, this.maxChannels as number).indices,
+    );
+    const indices = top.arraySync() as number[][];
+    top.dispose();
+    return indices.flatMap((row, sample) => row.map((channel) => ({ sample, channel })));
+  }
+
   protected channelWeights(context: CamContext): tf.Tensor2D {
     const [batch, , , channels] = context.activations.shape;
-    return tf.softmax(tf.tensor2d(this.jobScores(context), [batch, channels]), 1);
+    const jobs = this.selectJobs(context.activations);
+    const scores = this.runJobs(context, jobs);
+    // Unscored channels get -∞, hence weight exactly 0 after the softmax.
+    const matrix = new Float32Array(batch * channels).fill(-Infinity);
+    jobs.forEach((job, j) => (matrix[job.sample * channels + job.channel] = scores[j]));
+    return tf.softmax(tf.tensor2d(matrix, [batch, channels]), 1);
   }
 }
 
@@ -95,14 +137,19 @@ export class AblationCAM extends PerturbationCAM {
     super(model, options, 32);
   }
 
-  protected scoreJobs(context: CamContext, start: number, samples: number[]): tf.Tensor1D {
+  protected scoreJobs(context: CamContext, jobs: Job[]): tf.Tensor1D {
     const A = context.activations;
     const channels = A.shape[3];
+    const samples = jobs.map((j) => j.sample);
     const mins = tf.min(A, [1, 2, 3]);
     const fill = tf.where(tf.equal(mins, 0), tf.zerosLike(mins), tf.sub(mins, 1e7));
-    const jobs = samples.map((_, j) => (start + j) % channels);
-    const knockout = tf.oneHot(jobs, channels).reshape([samples.length, 1, 1, channels]);
-    const jobFill = tf.gather(fill, samples).reshape([samples.length, 1, 1, 1]);
+    const knockout = tf
+      .oneHot(
+        jobs.map((j) => j.channel),
+        channels,
+      )
+      .reshape([jobs.length, 1, 1, channels]);
+    const jobFill = tf.gather(fill, samples).reshape([jobs.length, 1, 1, 1]);
     const ablated = tf.add(tf.mul(tf.gather(A, samples), tf.sub(1, knockout)), tf.mul(knockout, jobFill));
     const output = runModel(this.model, tf.gather(context.input, samples), {
       substitute: { layer: this.layer, value: ablated },
@@ -118,7 +165,7 @@ export class AblationCAM extends PerturbationCAM {
         Array.from({ length: batch }, (_, i) => i),
       )
       .expandDims(1);
-    const ablated = tf.tensor2d(this.jobScores(context), [batch, channels]);
+    const ablated = tf.tensor2d(this.runJobs(context, allJobs(batch, channels)), [batch, channels]);
     return tf.div(tf.sub(original, ablated), original) as tf.Tensor2D;
   }
 }
