@@ -34,7 +34,7 @@ export class TrainingMonitor extends LiveWidget {
   private readonly maxPoints: number;
   private readonly throttleMs: number;
   private smoothing: number;
-  private lastSent = 0;
+  private lastSent = -Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private globalStep = 0;
   /** How many updates were sent to the browser (for tests and benchmarks). */
@@ -93,10 +93,12 @@ export class TrainingMonitor extends LiveWidget {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.lastSent = Date.now();
-    if (!this.isLive) return;
-    this.updatesSent++;
-    this.push({ series: this.seriesState() });
+    if (this.isLive) {
+      this.updatesSent++;
+      this.push({ series: this.seriesState() });
+    }
+    // measured after sending, so consecutive sends are at least throttleMs apart however long one takes
+    this.lastSent = performance.now();
   }
 
   /** Shows the monitor under `id`, or refreshes the static picture of an earlier show() with the same id. */
@@ -106,8 +108,16 @@ export class TrainingMonitor extends LiveWidget {
 
   private schedule(): void {
     if (this.timer !== undefined) return;
-    const wait = Math.max(0, this.lastSent + this.throttleMs - Date.now());
-    this.timer = setTimeout(() => this.flush(), wait);
+    const wait = this.lastSent + this.throttleMs - performance.now();
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        // Node's millisecond timers may fire a fraction of a millisecond early: never send before the gap is over
+        if (performance.now() < this.lastSent + this.throttleMs) this.schedule();
+        else this.flush();
+      },
+      Math.max(0, Math.ceil(wait)),
+    );
     this.timer.unref?.();
   }
 
