@@ -8,7 +8,8 @@ const USAGE = `usage:
   tensorscope kernel install [--user | --sys-prefix | --prefix <dir>] [--name <name>] [--python <python>]
   tensorscope kernel uninstall [--user | --sys-prefix | --prefix <dir>] [--name <name>]
   tensorscope nbtest <notebook or folder...> [--lax] [--update] [--timeout <seconds>] [--kernel <name>]
-                     [--sanitize-with <file>]`;
+                     [--sanitize-with <file>]
+  tensorscope tutorial --out <dir>                      run the tutorial notebooks, write them as HTML`;
 
 class UsageError extends Error {}
 
@@ -74,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === "nbtest") {
     const { nbtestCommand } = await import("./nbtest/command");
     return nbtestCommand(rest);
+  }
+  if (command === "tutorial") {
+    const { tutorialCommand } = await import("./tutorial");
+    return tutorialCommand(rest);
   }
   throw new UsageError(command ? `unknown command "${command}"` : "no command given");
 }

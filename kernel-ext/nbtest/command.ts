@@ -21,7 +21,7 @@ export interface NbtestOptions {
 }
 
 /** Our own kernel, started the way this process was (compiled, or through tsx's loader in development). */
-function defaultKernelArgv(): string[] {
+export function defaultKernelArgv(): string[] {
   const cli = join(__dirname, "..", __filename.endsWith(".ts") ? "cli.ts" : "cli.js");
   const loaders: string[] = [];
   process.execArgv.forEach((arg, i) => {

@@ -17,7 +17,13 @@ export const DEFAULT_SANITIZERS: Sanitizer[] = [
   {
     name: "tfjs-node start-up lines",
     pattern:
-      /^.*(?:oneDNN custom operations|TF_ENABLE_ONEDNN_OPTS|cpu_feature_guard|This TensorFlow binary is optimized|To enable the following instructions|rebuild TensorFlow with the appropriate compiler flags).*(?:\r?\n|$)/gm,
+      /^.*(?:oneDNN custom operations|All log messages before absl::InitializeLog|TF_ENABLE_ONEDNN_OPTS|cpu_feature_guard|This TensorFlow binary is optimized|To enable the following instructions|rebuild TensorFlow with the appropriate compiler flags).*(?:\r?\n|$)/gm,
+    replacement: "",
+  },
+  {
+    // The backend tensorscope picked depends on the machine (native, wasm or cpu), not on the notebook.
+    name: "tensorscope backend line",
+    pattern: /^tensorscope: using the [\w-]+ backend.*(?:\r?\n|$)/gm,
     replacement: "",
   },
   {

@@ -20,6 +20,7 @@ const result = (data: Record<string, unknown>): Output => ({
 test("sanitisers replace times, durations, sizes, ids, paths, run names and tfjs-node start-up lines", () => {
   const text = [
     "2026-11-28 07:50:23.950123: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.",
+    'tensorscope: using the node backend (tfjs "tensorflow")',
     "epoch 3 took 41.5 ms (1.2s total) at 2026-11-28T07:50:23.950Z, 12:01:02",
     "memory 164 MB, 3.5 KiB, 2048 bytes; tensor at 0x7ffd1234, id 9f86d081884c7d65",
     "logs in /work/nb/runs/Nov28_07-50-12_host1/events.out.tfevents.1764316223.host1.42.0",
@@ -42,6 +43,8 @@ test("streams compare coalesced per name and after sanitising; a changed word is
   assert.equal(difference.key, "stream stdout");
   assert.equal(difference.message, "@@ line 1 (- expected, + actual)\n- loss 0.5\n+ loss 0.6");
   assert.equal(compareOutputs([stream("x")], [stream("x", "stderr")], options).length, 2);
+  const noise = "tensorscope: using the cpu backend\n";
+  assert.deepEqual(compareOutputs([stream(noise, "stderr"), stream("a")], [stream("a")], options), []);
 });
 
 test("HTML compares as whitespace-normalised markup", () => {
