@@ -4,7 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PNG } from "pngjs";
 import { DISPLAY_SYMBOL, type MimeBundle } from "../../src/display";
-import { tf, widgets } from "../../src/index";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SummaryWriter, tf, widgets } from "../../src/index";
 
 function png(bundle: MimeBundle): PNG {
   assert.equal(typeof bundle["image/png"], "string");
@@ -83,4 +86,32 @@ test("KernelGrid's static PNG is a square-ish grid sized by the tile zoom", asyn
     (await grid[DISPLAY_SYMBOL]())["text/plain"],
     /^KernelGrid "kernels 3x3x3x4": 4 filters, layer scale$/,
   );
+});
+
+test("HistogramSlider.fromLogdir re-bins SummaryWriter's histograms onto shared bins", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tensorscope-hist-"));
+  try {
+    const writer = new SummaryWriter(join(dir, "run1"));
+    writer.addHistogram("fc <img src=x>", [0.5, 0.5, 1.5], 0);
+    writer.addHistogram("fc <img src=x>", [2.5, 2.5, 2.5], 10);
+    writer.close();
+    const slider = widgets.HistogramSlider.fromLogdir(dir, "fc <img src=x>", { bins: 3 });
+    const { steps, edges, counts } = slider.histograms;
+    assert.deepEqual(steps, [0, 10]);
+    assert.deepEqual(
+      edges.map((e) => Number(e.toFixed(4))),
+      [0.5, 1.1667, 1.8333, 2.5],
+    );
+    // TensorBoard's buckets around 1.5 are narrow (ratio 1.1) and lie inside the middle bin
+    assert.deepEqual(
+      counts.map((row) => row.map((c) => Number(c.toFixed(6)))),
+      [
+        [2, 1, 0],
+        [0, 0, 3],
+      ],
+    );
+    assert.equal(slider.title, "run1: fc <img src=x>");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,6 +5,8 @@ import type { MimeBundle } from "../../src/display";
 import { drawHistogramRidges, type HistogramSeries } from "./shared/histogram-draw";
 import { drawPng, pngBundle } from "./render";
 import { LiveWidget } from "./widget";
+import { histogramBuckets, rebin } from "../../src/views/histograms";
+import { runWithTag, runsOf, type RunsSource } from "../../src/views/source";
 
 export type Values = ArrayLike<number> | tf.Tensor;
 
@@ -76,11 +78,53 @@ export class HistogramSlider extends LiveWidget {
     if (!Number.isInteger(bins) || bins < 1 || bins > 1000) {
       throw new RangeError(`HistogramSlider: bins must be an integer in [1, 1000], got ${bins}`);
     }
-    const perStep = values.map((v, i) => readValues(v, `HistogramSlider: values[${i}]`));
-    this.series = { steps: [...steps], ...binSteps(perStep, bins) };
+    this.series = HistogramSlider.pending ?? {
+      steps: [...steps],
+      ...binSteps(
+        values.map((v, i) => readValues(v, `HistogramSlider: values[${i}]`)),
+        bins,
+      ),
+    };
     this.title = options.title ?? "";
     this.index = steps.length - 1;
     this.intervalMs = options.intervalMs ?? 300;
+  }
+
+  /** Set only while fromLogdir constructs an instance from counts that are already binned. */
+  private static pending: HistogramSeries | undefined;
+
+  /**
+   * The histograms of `tag` in a TensorBoard log (a logdir path, a Logdir or runs; written by SummaryWriter's
+   * addHistogram, PyTorch or tensorboardX), re-binned into `bins` equal bins over all steps as histograms() does.
+   */
+  static fromLogdir(
+    source: RunsSource,
+    tag: string,
+    options: HistogramSliderOptions & { run?: string } = {},
+  ): HistogramSlider {
+    const bins = options.bins ?? 30;
+    const run = runWithTag(runsOf(source, "histograms"), tag, (r) => r.histograms, "histograms", options.run);
+    const points = run.histograms.get(tag)!.filter((p) => p.value.num > 0);
+    if (points.length === 0)
+      throw new RangeError(`HistogramSlider.fromLogdir: tag "${tag}" has only empty histograms`);
+    let lo = Math.min(...points.map((p) => p.value.min));
+    let hi = Math.max(...points.map((p) => p.value.max));
+    if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
+    const width = (hi - lo) / bins;
+    HistogramSlider.pending = {
+      steps: points.map((p) => p.step),
+      edges: Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width)),
+      counts: points.map((p) => rebin(histogramBuckets(p.value), lo, hi, bins)),
+    };
+    try {
+      const placeholders = points.map(() => [] as number[]);
+      return new HistogramSlider(HistogramSlider.pending.steps, placeholders, {
+        title: `${run.name}: ${tag}`,
+        ...options,
+      });
+    } finally {
+      HistogramSlider.pending = undefined;
+    }
   }
 
   /** The step index the user last chose in the browser (or the last step). */
