@@ -88,7 +88,10 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
   it("keeps markup in user-named text inert", async () => {
     const { page } = session!;
     const titles = await page.$$eval(".tensorscope-title", (nodes) => nodes.map((n) => n.textContent));
-    assert.ok(titles.includes("demo: weights <img src=x onerror=alert(1)>"), `titles: ${JSON.stringify(titles)}`);
+    assert.ok(
+      titles.includes("demo: weights <img src=x onerror=alert(1)>"),
+      `titles: ${JSON.stringify(titles)}`,
+    );
     assert.equal(await page.locator('img[src="x"]').count(), 0, "no <img> element may come from user text");
   });
 
