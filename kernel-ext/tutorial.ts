@@ -23,7 +23,10 @@ const CELL_TIMEOUT_MS = 300_000;
 export class TutorialError extends Error {}
 
 function writableOutDir(out: string | undefined): string {
-  if (!out) throw new TutorialError("tutorial needs --out <dir>: the folder to write the executed notebooks (HTML) into");
+  if (!out)
+    throw new TutorialError(
+      "tutorial needs --out <dir>: the folder to write the executed notebooks (HTML) into",
+    );
   const dir = resolve(out);
   try {
     mkdirSync(dir, { recursive: true });
@@ -37,7 +40,9 @@ function writableOutDir(out: string | undefined): string {
 function nbconvertPath(): string {
   const path = join(PACKAGE_ROOT, ".venv", "bin", "jupyter-nbconvert");
   if (!existsSync(path)) {
-    throw new TutorialError(`nbconvert is missing (${path}); run "npm run setup" to create the project's .venv`);
+    throw new TutorialError(
+      `nbconvert is missing (${path}); run "npm run setup" to create the project's .venv`,
+    );
   }
   return path;
 }

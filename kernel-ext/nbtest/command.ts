@@ -77,7 +77,11 @@ export async function testNotebook(path: string, options: NbtestOptions): Promis
   }
 }
 
-function parseOptions(args: string[]): { paths: string[]; options: NbtestOptions } {
+function parseOptions(args: string[]): {
+  paths: string[];
+  kernel?: string;
+  options: Omit<NbtestOptions, "kernelArgv">;
+} {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -95,22 +99,30 @@ function parseOptions(args: string[]): { paths: string[]; options: NbtestOptions
   if (positionals.length === 0) throw new Error("nbtest expects notebooks or folders to test");
   return {
     paths: positionals,
+    kernel: values.kernel,
     options: {
       lax: values.lax,
       update: values.update,
       timeoutSeconds,
-      kernelArgv: values.kernel ? findKernelSpec(values.kernel).argv : defaultKernelArgv(),
       customSanitizers: values["sanitize-with"] ? readSanitizeFile(values["sanitize-with"]) : [],
     },
   };
 }
 
 export async function nbtestCommand(args: string[]): Promise<number> {
-  const { paths, options } = parseOptions(args);
+  const { paths, kernel, options: parsed } = parseOptions(args);
   let passed = 0;
   let failed = 0;
   const notebooks = findNotebooks(paths);
   if (notebooks.length === 0) throw new Error(`no notebooks (*.ipynb) under ${paths.join(", ")}`);
+  let options: NbtestOptions;
+  try {
+    options = { ...parsed, kernelArgv: kernel ? findKernelSpec(kernel).argv : defaultKernelArgv() };
+  } catch (error) {
+    console.log(`FAILED: ${(error as Error).message}\n`);
+    console.log(`0 passed, ${notebooks.length} failed`);
+    return 1;
+  }
   for (const path of notebooks) {
     const name = relative(process.cwd(), path) || path;
     try {
