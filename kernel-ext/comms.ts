@@ -17,8 +17,9 @@ export interface SendOptions {
   buffers?: BinaryLike[];
 }
 
-export type CommOpenHandler = (comm: Comm, message: CommMessage) => void | Promise<void>;
-export type CommMsgHandler = (message: CommMessage) => void | Promise<void>;
+// Handlers may return anything (a returned promise is watched for rejection), so `(m) => list.push(m)` type-checks.
+export type CommOpenHandler = (comm: Comm, message: CommMessage) => unknown;
+export type CommMsgHandler = (message: CommMessage) => unknown;
 
 /** What the kernel lends the manager: publishing on iopub and reporting errors to a cell. */
 export interface CommTransport {
@@ -165,7 +166,7 @@ export class CommManager {
   }
 
   /** @internal Runs a user handler; a throw or a rejection goes to the cell's output, never up to the kernel. */
-  invoke(handler: () => void | Promise<void>, comm: Comm, role: string): void {
+  invoke(handler: () => unknown, comm: Comm, role: string): void {
     const report = (error: unknown) =>
       this.transport?.reportError(error, `comm ${comm.targetName} ${comm.id}: ${role}`, comm.origin);
     try {

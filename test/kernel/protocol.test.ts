@@ -152,6 +152,7 @@ describe("tensorscope kernel protocol", () => {
         'echoComms.registerTarget("test.echo", (comm, opened) => {',
         "  comm.send({ opened: opened.data, sizes: opened.buffers.map((b) => b.length) });",
         "  comm.onMsg(({ data, buffers }) => comm.send({ echo: data }, { buffers: buffers.map((b) => Buffer.from(b).reverse()) }));",
+        "  comm.onClose(() => ((globalThis as any).echoClosed = true));",
         "});",
       ].join("\n"),
     );
@@ -175,6 +176,10 @@ describe("tensorscope kernel protocol", () => {
     );
     assert.deepEqual(content<{ data: unknown }>(echo).data, { echo: { n: 7 } });
     assert.deepEqual([...echo.buffers[0]], [255, 3, 2, 1]);
+    await kernel.request("comm_close", { comm_id: commId, data: {} });
+    assert.equal(stdout(await kernel.execute("(globalThis as any).echoClosed")), "true\n");
+    const info = await kernel.request("comm_info_request", { target_name: "test.echo" });
+    assert.deepEqual(content<{ comms: object }>(info.reply).comms, {});
   });
 
   test("a comm opened by the kernel carries metadata and a buffer; an unknown target is closed at once", async () => {
