@@ -91,6 +91,25 @@ describe("tensorscope kernel protocol", () => {
     assert.deepEqual(ids, ["train", "train", undefined]);
   });
 
+  test("tslab's own display API keeps working, and silent cells publish nothing but status", async () => {
+    const shown = await kernel.execute(
+      'import * as tslab from "tslab";\ntslab.display.html("<i>tslab</i>");',
+    );
+    assert.deepEqual(content<{ data: unknown }>(ofType(shown, "display_data")[0]).data, {
+      "text/html": "<i>tslab</i>",
+    });
+    const silent = await kernel.execute(
+      '({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "quiet" }) })',
+      {
+        silent: true,
+      },
+    );
+    assert.deepEqual(
+      silent.iopub.map((m) => m.header.msg_type),
+      ["status", "status"],
+    );
+  });
+
   test("a thrown error gives an error message and an error reply with ename, evalue, traceback (tslab: stderr only)", async () => {
     const exchange = await kernel.execute('throw new RangeError("boom");');
     const reply = content<{ status: string; ename: string; evalue: string; traceback: string[] }>(
