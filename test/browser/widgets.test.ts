@@ -85,6 +85,25 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
       .screenshot({ path: join(ARTIFACTS, "histogram.png") });
   });
 
+  it("plays through the steps in the browser", async () => {
+    const { page } = session!;
+    const readout = page.locator(".tensorscope-step-readout").first();
+    await page.locator(".tensorscope-play").first().click();
+    await page.waitForFunction(
+      () => document.querySelector(".tensorscope-step-readout")?.textContent?.startsWith("step 5 (6/6)"),
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal(
+      await page.locator(".tensorscope-play").first().textContent(),
+      "▶",
+      "playing stops at the last step",
+    );
+    await page.locator(".tensorscope-step-slider").first().focus();
+    await page.keyboard.press("Home");
+    assert.match((await readout.textContent()) ?? "", /^step 0 /);
+  });
+
   it("keeps markup in user-named text inert", async () => {
     const { page } = session!;
     const titles = await page.$$eval(".tensorscope-title", (nodes) => nodes.map((n) => n.textContent));
@@ -129,6 +148,22 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     assert.equal(growth[growth.length - 1], 2 * 12 * 9 + 2 * 12);
     const legend = (await page.textContent(".tensorscope-legend")) ?? "";
     assert.match(legend, /loss: \d/);
+    const monitor = page.locator(".tensorscope-widget", { hasText: "fit <img" });
+    const smoothed = await monitor.locator("canvas").evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    await monitor.locator(".tensorscope-smoothing").evaluate((input) => {
+      (input as HTMLInputElement).value = "0";
+      input.dispatchEvent(new Event("input"));
+    });
+    await page.waitForFunction(
+      ([title, before]) => {
+        const widget = Array.from(document.querySelectorAll(".tensorscope-widget")).find((w) =>
+          w.querySelector(".tensorscope-title")?.textContent?.startsWith(title),
+        );
+        return widget?.querySelector("canvas")?.toDataURL() !== before;
+      },
+      ["fit <img", smoothed] as const,
+      { timeout: 5_000 },
+    );
     await page
       .locator(".tensorscope-widget", { hasText: "fit <img" })
       .screenshot({ path: join(ARTIFACTS, "monitor.png") });

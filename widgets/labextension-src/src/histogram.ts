@@ -73,13 +73,15 @@ export class HistogramSliderView extends TensorscopeView {
 
   private togglePlay(): void {
     if (this.timer !== undefined) return this.stop();
+    // from the last step, play starts over
+    if (Number(this.model.get("index")) >= this.series().steps.length - 1) this.model.set("index", 0);
     this.playButton.textContent = "⏸";
     this.timer = setInterval(
       () => {
-        const n = this.series().steps.length;
-        const next = Number(this.model.get("index")) + 1;
-        if (next >= n) return this.stop();
+        const last = this.series().steps.length - 1;
+        const next = Math.min(last, Number(this.model.get("index")) + 1);
         this.model.set("index", next);
+        if (next >= last) this.stop();
       },
       Number(this.model.get("interval_ms")) || 300,
     );
