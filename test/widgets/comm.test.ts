@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { comms, type Comm } from "../../kernel-ext/comms";
-import { DISPLAY_SYMBOL, type MimeBundle } from "../../src/display";
+import { DISPLAY_SYMBOL, setDisplaySink, type MimeBundle } from "../../src/display";
 import { tf, widgets } from "../../src/index";
 
 interface Sent {
@@ -196,4 +196,29 @@ test("bad input gets a clear error naming what was expected", () => {
     /heatmap must be \[4, 4\] or \[1, 4, 4\] like the image, got a tensor of shape \[2,2\]/,
   );
   tf.disposeVariables();
+});
+
+test("TrainingMonitor.show() displays under an id and a later show() updates that output's picture", async () => {
+  const requests: { id?: string; update: boolean; png: unknown; view: unknown }[] = [];
+  setDisplaySink(({ bundle, displayId, update }) =>
+    requests.push({
+      id: displayId,
+      update,
+      png: bundle["image/png"],
+      view: bundle["application/vnd.jupyter.widget-view+json"],
+    }),
+  );
+  try {
+    const monitor = new widgets.TrainingMonitor();
+    await monitor.show();
+    for (let i = 0; i < 50; i++) monitor.log("loss", i, 1 / (1 + i));
+    await monitor.show();
+    assert.equal(requests.length, 2);
+    assert.equal(requests[0].id, requests[1].id);
+    assert.deepEqual([requests[0].update, requests[1].update], [false, true]);
+    assert.notEqual(requests[1].png, requests[0].png, "the refreshed picture shows the logged curve");
+    assert.deepEqual(requests[1].view, requests[0].view, "the same live model stays in the output");
+  } finally {
+    setDisplaySink(undefined);
+  }
 });

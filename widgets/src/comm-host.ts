@@ -57,7 +57,8 @@ export function openWidgetComm(widget: StatefulWidget): Comm {
 
 /** Sends `update` with part (or all) of a widget's state. */
 export function sendUpdate(comm: Comm, partial: Record<string, unknown>): void {
-  if (comm.closed) return;
+  // a throttled send may fire after the kernel has shut its sockets: nothing is listening any more
+  if (comm.closed || !comms.attached) return;
   const { state, bufferPaths, buffers } = splitBuffers(partial);
   comm.send({ method: "update", state, buffer_paths: bufferPaths } as JsonObject, { buffers });
 }

@@ -35,7 +35,7 @@ export abstract class LiveWidget implements Displayable {
 
   /** True once displayed in a kernel: updates then reach the browser. */
   get isLive(): boolean {
-    return this.comm !== undefined && !this.comm.closed;
+    return this.comm !== undefined && !this.comm.closed && kernelAttached();
   }
 
   async [DISPLAY_SYMBOL](): Promise<MimeBundle> {
@@ -54,7 +54,7 @@ export abstract class LiveWidget implements Displayable {
 
   /** Sends a `custom` message to the browser's model. */
   protected sendCustom(content: Record<string, unknown>): void {
-    if (this.comm && !this.comm.closed) this.comm.send({ method: "custom", content });
+    if (this.comm && !this.comm.closed && kernelAttached()) this.comm.send({ method: "custom", content });
   }
 
   /** Closes the live view; the static output stays. */
