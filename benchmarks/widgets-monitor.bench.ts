@@ -4,7 +4,8 @@
 // and a plain array push (the floor). Reported: points per second, messages and bytes per second sent.
 import { cpus, loadavg } from "node:os";
 import { comms } from "../kernel-ext/comms";
-import { DISPLAY_SYMBOL, widgets } from "../src/index";
+import { DISPLAY_SYMBOL } from "../src/index";
+import * as widgets from "../widgets/src";
 
 const POINTS = 5_000_000;
 const sent = { messages: 0, bytes: 0, times: [] as number[] };

@@ -1,9 +1,9 @@
 // `tensorscope tutorial --out <dir>`: runs the tutorial's three notebooks on our kernel, without a browser,
 // and writes each, executed, as HTML (converted by nbconvert from the project's .venv) for people who only
 // want to look.
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { KernelClient } from "./client";
@@ -22,6 +22,13 @@ const CELL_TIMEOUT_MS = 300_000;
 
 export class TutorialError extends Error {}
 
+/** Creates the missing folders one by one: Node's recursive mkdir spins forever on some file systems (/proc). */
+function makeDirs(dir: string): void {
+  if (existsSync(dir)) return;
+  makeDirs(dirname(dir));
+  mkdirSync(dir);
+}
+
 function writableOutDir(out: string | undefined): string {
   if (!out)
     throw new TutorialError(
@@ -29,8 +36,10 @@ function writableOutDir(out: string | undefined): string {
     );
   const dir = resolve(out);
   try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
+    makeDirs(dir);
+    const probe = join(dir, `.tensorscope-write-test-${process.pid}`);
+    writeFileSync(probe, "");
+    rmSync(probe);
   } catch (error) {
     throw new TutorialError(`tutorial cannot write to ${dir}: ${(error as Error).message}`);
   }

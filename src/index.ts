@@ -8,9 +8,6 @@ export type { BackendChoice, BackendInfo } from "./backend";
 // Rich display in notebooks: display(value, { id }) through the kernel's sink (kernel-ext/, docs/kernel.md).
 export { display, DISPLAY_SYMBOL } from "./display";
 export type { Displayable, DisplayOptions, MimeBundle } from "./display";
-// Live notebook widgets with static fallbacks, as one namespace (widgets.KernelGrid is the live counterpart
-// of the static KernelGrid that kernels() returns): widgets/, docs/widgets.md.
-export * as widgets from "../widgets/src";
 // TensorBoard event files: writer, reader, logdir loader (src/events/, docs/events.md).
 export { SummaryWriter } from "./events/writer";
 export type { SummaryWriterOptions } from "./events/writer";

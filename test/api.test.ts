@@ -11,7 +11,6 @@ const EXPECTED_EXPORTS = [
   // display protocol (kernel-ext/)
   "DISPLAY_SYMBOL",
   "display",
-  "widgets",
   // model structure (src/summary/, src/models/)
   "summary",
   "models",
@@ -69,4 +68,42 @@ const EXPECTED_EXPORTS = [
 
 test("the public API exports exactly the documented names", () => {
   assert.deepEqual(Object.keys(tensorscope).sort(), [...EXPECTED_EXPORTS].sort());
+});
+
+const WIDGET_EXPORTS = [
+  "BucketSeries",
+  "CamView",
+  "FeatureMapBrowser",
+  "HistogramSlider",
+  "KernelGrid",
+  "LiveWidget",
+  "SummaryView",
+  "TrainingMonitor",
+  "WIDGET_VIEW_MIME",
+  "binSteps",
+  "blend",
+  "channelTiles",
+  "filterTiles",
+  "smooth",
+];
+
+test('the live widgets are a separate entry, "tensorscope/widgets", with the documented names', async () => {
+  const widgets = await import("../widgets/src");
+  assert.deepEqual(Object.keys(widgets).sort(), [...WIDGET_EXPORTS].sort());
+});
+
+test("the library (src/) never imports Jupyter code: kernel, widgets, ZeroMQ or tslab", () => {
+  const { readdirSync, readFileSync, statSync } = require("node:fs") as typeof import("node:fs");
+  const { join } = require("node:path") as typeof import("node:path");
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : path.endsWith(".ts") ? [path] : [];
+    });
+  const offenders = files(join(__dirname, "..", "src")).filter((file) =>
+    /(from|require\()\s*["'](\.\.\/)+(kernel-ext|widgets)|["'](zeromq|tslab)["']/.test(
+      readFileSync(file, "utf8"),
+    ),
+  );
+  assert.deepEqual(offenders, []);
 });

@@ -7,7 +7,8 @@ import { DISPLAY_SYMBOL, type MimeBundle } from "../../src/display";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SummaryWriter, tf, widgets } from "../../src/index";
+import { SummaryWriter, tf } from "../../src/index";
+import * as widgets from "../../widgets/src";
 
 function png(bundle: MimeBundle): PNG {
   assert.equal(typeof bundle["image/png"], "string");

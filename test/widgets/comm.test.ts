@@ -5,7 +5,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { comms, type Comm } from "../../kernel-ext/comms";
 import { DISPLAY_SYMBOL, setDisplaySink, type MimeBundle } from "../../src/display";
-import { tf, widgets } from "../../src/index";
+import { tf } from "../../src/index";
+import * as widgets from "../../widgets/src";
 
 interface Sent {
   msgType: string;
