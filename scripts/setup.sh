@@ -37,7 +37,8 @@ step "tensorscope importable by name"
 ln -sfn .. node_modules/tensorscope
 
 step "compile"
-npx tsc -p tsconfig.build.json
+# tslab ships its own TypeScript 5.0 with a `tsc` bin that may win node_modules/.bin/tsc: use ours by path.
+npm run build --silent
 
 step "widgets: JupyterLab extension"
 bash widgets/build-labextension.sh

@@ -16,7 +16,7 @@ if [ -f "$OUT/package.json" ] && [ "$(cat "$OUT/.build.sha" 2>/dev/null)" = "$SU
   echo "widgets labextension is up to date."
 else
   rm -rf "$SRC/lib" "$OUT"
-  node_modules/.bin/tsc -p "$SRC/tsconfig.json"
+  node node_modules/typescript/bin/tsc -p "$SRC/tsconfig.json"
   node node_modules/@jupyterlab/builder/lib/build-labextension.js --core-path "$CORE" "$SRC" >/dev/null
   echo "$SUM" >"$OUT/.build.sha"
   echo "built $OUT"
