@@ -27,3 +27,12 @@ export function permutation(n: number, random: () => number): number[] {
 export function randomInt(random: () => number, lo: number, hi: number): number {
   return lo + Math.floor(random() * (hi - lo + 1));
 }
+
+/**
+ * The seed to give tfjs's random ops for one of ours. tfjs treats a seed of 0 as "no seed" and falls back to
+ * Math.random, so seed 0 (our default) would silently make results differ on every run.
+ */
+export function tfjsSeed(seed: number): number {
+  if (!Number.isFinite(seed)) throw new RangeError(`a seed must be a finite number, got ${seed}`);
+  return seed >= 0 ? seed + 1 : seed;
+}

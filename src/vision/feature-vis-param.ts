@@ -7,6 +7,7 @@
 // - decorrelated colour (3 channels): channels mixed by the square root of ImageNet's colour correlation
 //   (lucent's matrix, scaled by its largest column norm), then a sigmoid maps everything into [0, 1].
 import { tf } from "../backend";
+import { tfjsSeed } from "../data/seeded-random";
 
 export type Parameterization = "pixel" | "fft";
 
@@ -106,7 +107,7 @@ export class ImageParam {
     }
     // tidy frees the initial values; the variables outlive it
     const init = (shape: number[], seed: number) =>
-      tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 0.01, "float32", seed)));
+      tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 0.01, "float32", tfjsSeed(seed))));
     if (o.parameterization === "fft") {
       const shape = [o.batch * o.channels, o.height, o.width];
       this.variables = [init(shape, o.seed), init(shape, o.seed + 1)];

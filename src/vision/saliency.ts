@@ -4,6 +4,7 @@
 // gradient also computes the filter gradient (21 s instead of 0.86 s on cpu, a missing kernel on wasm). Class
 // scores are picked with a one-hot product, not gather (no gradient on wasm). Only d(score)/d(input) is taken.
 import { tf } from "../backend";
+import { tfjsSeed } from "../data/seeded-random";
 import { runModel, type RunOptions } from "./graph";
 import { endsInRelu } from "./relu";
 import { batchInput } from "./model-input";
@@ -225,7 +226,7 @@ export interface SmoothGradOptions extends SaliencyOptions {
 /** Noise for copy k of every sample: N(0, σ_b²), drawn from seed + k so that chunking never changes it. */
 function noiseFor(x: tf.Tensor4D, sigma: tf.Tensor, seed: number, k: number): tf.Tensor4D {
   return tf.tidy(
-    () => tf.mul(tf.randomNormal(x.shape, 0, 1, "float32", seed * 7919 + k), sigma) as tf.Tensor4D,
+    () => tf.mul(tf.randomNormal(x.shape, 0, 1, "float32", tfjsSeed(seed * 7919 + k)), sigma) as tf.Tensor4D,
   );
 }
 
