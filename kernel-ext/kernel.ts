@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import { setDisplaySink } from "../src/display";
+import { setInteractiveLoader } from "../src/interactive";
 import { comms, toBuffers, type SendOptions } from "./comms";
 import { address, readConnectionFile, ImmediateSender, type ConnectionInfo } from "./connection";
 import { CellRunner, describeThrown } from "./execution";
@@ -113,6 +114,7 @@ export class Kernel {
   async close(): Promise<void> {
     comms.attach(undefined);
     setDisplaySink(undefined);
+    setInteractiveLoader(undefined);
     for (const socket of Object.values(this.sockets)) socket.close();
     this.runner.close();
   }
@@ -233,6 +235,8 @@ export class Kernel {
         transient,
       });
     });
+    // `{ interactive: true }` calls import the widgets (and register them) on first use, not at start-up.
+    setInteractiveLoader(() => require("../widgets/src"));
     const tslabJupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
     tslabJupyter.lastWriteDisplayData = (content: JsonObject, update: boolean) =>
       this.publish(update ? "update_display_data" : "display_data", content);

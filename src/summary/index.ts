@@ -9,6 +9,8 @@ import { resolveInputSize, resolveOptions } from "./options";
 import { renderHtml } from "./render-html";
 import { renderText } from "./render-text";
 import type { Collected, SummaryData, SummaryOptions } from "./types";
+import type { Displayable } from "../display";
+import { makeInteractive } from "../interactive";
 
 export type { ColumnName, Shape, SummaryOptions, SummaryRow, SummaryTotals } from "./types";
 
@@ -77,7 +79,19 @@ function collect(model: tf.LayersModel | tf.GraphModel, options: SummaryOptions)
  * @example
  * summary(models.resnet18(), { inputSize: [1, 224, 224, 3], columns: ["outputSize", "numParams", "multAdds"] })
  */
-export function summary(model: tf.LayersModel | tf.GraphModel, options: SummaryOptions = {}): ModelSummary {
+export function summary(
+  model: tf.LayersModel | tf.GraphModel,
+  options: SummaryOptions & { interactive: true },
+): Displayable;
+export function summary(model: tf.LayersModel | tf.GraphModel, options?: SummaryOptions): ModelSummary;
+export function summary(
+  model: tf.LayersModel | tf.GraphModel,
+  options: SummaryOptions = {},
+): ModelSummary | Displayable {
+  if (options.interactive) {
+    const { interactive: _interactive, ...staticOptions } = options;
+    return makeInteractive("summary", model, staticOptions);
+  }
   const resolved = resolveOptions(options);
   return new ModelSummary(buildSummaryData(collect(model, options), resolved));
 }

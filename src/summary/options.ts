@@ -32,6 +32,7 @@ const OPTION_NAMES = [
   "hideRecursiveLayers",
   "hideLayerTypes",
   "channelsFirst",
+  "interactive",
 ];
 
 function fail(message: string): never {

@@ -8,6 +8,8 @@ export type ColumnName =
   "inputSize" | "outputSize" | "numParams" | "paramsPercent" | "kernelSize" | "multAdds" | "trainable";
 
 export interface SummaryOptions {
+  /** Return a live widget (tensorscope/widgets, in the kernel) instead of the static picture. */
+  interactive?: boolean;
   /**
    * Input shapes with the batch dimension, NHWC, e.g. [1, 224, 224, 3]; a list of shapes for several inputs.
    * Default: the model's own input shapes with batch 1.

@@ -4,8 +4,12 @@
 import type { Histogram } from "../events/histogram";
 import { runWithTag, runsOf, type RunsSource } from "./source";
 import { VegaLiteChart, formatNumber, textTable } from "./chart";
+import type { Displayable } from "../display";
+import { makeInteractive } from "../interactive";
 
 export interface HistogramsOptions {
+  /** Return a live widget (tensorscope/widgets, in the kernel) instead of the static picture. */
+  interactive?: boolean;
   /** The run to show (default: the first run that has the tag). */
   run?: string;
   /** Display bins (default 30, as TensorBoard's frontend). */
@@ -140,7 +144,19 @@ export class HistogramsView extends VegaLiteChart {
 }
 
 /** `histograms("runs", "fc/kernel")`: the distribution of a tag at each logged step, with a step slider. */
-export function histograms(source: RunsSource, tag: string, options: HistogramsOptions = {}): HistogramsView {
+export function histograms(
+  source: RunsSource,
+  tag: string,
+  options: HistogramsOptions & { interactive: true },
+): Displayable;
+export function histograms(source: RunsSource, tag: string, options?: HistogramsOptions): HistogramsView;
+export function histograms(
+  source: RunsSource,
+  tag: string,
+  options: HistogramsOptions = {},
+): HistogramsView | Displayable {
+  if (options.interactive)
+    return makeInteractive("histograms", source, tag, { run: options.run, bins: options.bins });
   const run = runWithTag(runsOf(source, "histograms"), tag, (r) => r.histograms, "histograms", options.run);
   const points = run.histograms.get(tag)!.map((p) => ({ step: p.step, value: p.value }));
   const bins = options.bins ?? 30;

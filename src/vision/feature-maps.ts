@@ -8,8 +8,12 @@ import { renderGrid, type GridTile } from "../image/grid";
 import { colorize, valueRange, type ColormapName, type Colormap, type ValueRange } from "../image/colormap";
 import type { RgbaImage } from "../image/png";
 import { ImageView } from "../image/view";
+import type { Displayable } from "../display";
+import { makeInteractive } from "../interactive";
 
 export interface FeatureMapOptions {
+  /** Return a live widget (tensorscope/widgets, in the kernel) instead of the static picture. */
+  interactive?: boolean;
   /** Which item of the batch to draw (default 0). */
   sample?: number;
   /** At most this many channels are drawn, the first ones (default 64). */
@@ -122,8 +126,21 @@ export function featureMaps(
   model: tf.LayersModel,
   layer: LayerRef,
   input: tf.Tensor,
+  options: FeatureMapOptions & { interactive: true },
+): Displayable;
+export function featureMaps(
+  model: tf.LayersModel,
+  layer: LayerRef,
+  input: tf.Tensor,
+  options?: FeatureMapOptions,
+): FeatureMaps;
+export function featureMaps(
+  model: tf.LayersModel,
+  layer: LayerRef,
+  input: tf.Tensor,
   options: FeatureMapOptions = {},
-): FeatureMaps {
+): FeatureMaps | Displayable {
+  if (options.interactive) return makeInteractive("featureMaps", model, layer, input);
   const activations = layerActivations(model, layer, input);
   try {
     const [batch, h, w, channels] = activations.shape;

@@ -8,8 +8,12 @@ import { renderGrid, formatTick, type GridTile } from "../image/grid";
 import { colorize, valueRange, type ValueRange } from "../image/colormap";
 import type { RgbaImage } from "../image/png";
 import { ImageView } from "../image/view";
+import type { Displayable } from "../display";
+import { makeInteractive } from "../interactive";
 
 export interface KernelOptions {
+  /** Return a live widget (tensorscope/widgets, in the kernel) instead of the static picture. */
+  interactive?: boolean;
   /**
    * "rgb": one colour tile per filter (needs 3 input channels); "channels": one tile per (filter, input
    * channel), filters in rows; "mean": one tile per filter, averaged over input channels. Default "auto":
@@ -211,7 +215,18 @@ function channelColumns(channels: number): number {
  * and a labelled grid picture of them. The picture displays in a notebook and saves with `.savePng(path)`; the
  * returned `weights` tensor is the caller's to dispose (`result.dispose()`). The model is not changed.
  */
-export function kernels(model: tf.LayersModel, layer: LayerRef, options: KernelOptions = {}): KernelGrid {
+export function kernels(
+  model: tf.LayersModel,
+  layer: LayerRef,
+  options: KernelOptions & { interactive: true },
+): Displayable;
+export function kernels(model: tf.LayersModel, layer: LayerRef, options?: KernelOptions): KernelGrid;
+export function kernels(
+  model: tf.LayersModel,
+  layer: LayerRef,
+  options: KernelOptions = {},
+): KernelGrid | Displayable {
+  if (options.interactive) return makeInteractive("kernels", model, layer);
   const target = resolveLayer(model, layer);
   const weights = readKernel(model, target);
   try {
