@@ -5,7 +5,6 @@ import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KernelClient } from "../client";
 import { findKernelSpec } from "../kernelspec";
-import { PACKAGE_ROOT } from "../paths";
 import { DEFAULT_COMPARE, type CompareOptions } from "./compare";
 import { executeNotebook } from "./execute";
 import { readNotebook, writeNotebook, NotebookError } from "./notebook";
@@ -60,11 +59,7 @@ export async function testNotebook(path: string, options: NbtestOptions): Promis
     const runs = await executeNotebook(client, notebook, options.timeoutSeconds * 1000);
     const compare: CompareOptions = {
       ...DEFAULT_COMPARE,
-      sanitizers: [
-        ...contextSanitizers(notebookDir, PACKAGE_ROOT),
-        ...DEFAULT_SANITIZERS,
-        ...options.customSanitizers,
-      ],
+      sanitizers: [...contextSanitizers(), ...DEFAULT_SANITIZERS, ...options.customSanitizers],
     };
     const verdicts = judgeCells(notebook, runs, compare, options);
     if (options.update) {

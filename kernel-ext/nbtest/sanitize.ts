@@ -1,7 +1,7 @@
 // Sanitisers remove what legitimately changes between runs before outputs are compared (documented in
 // docs/kernel.md). Both the stored and the fresh output go through the same list, in this order.
 import { readFileSync } from "node:fs";
-import { homedir, hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 
 export interface Sanitizer {
   name: string;
@@ -71,26 +71,15 @@ export const DEFAULT_SANITIZERS: Sanitizer[] = [
   },
 ];
 
-/** Literal paths of this run (notebook folder, project, temp, home) and the host name, longest first. */
-export function contextSanitizers(notebookDir: string, projectRoot: string): Sanitizer[] {
-  const literals: [string, string][] = [
-    [notebookDir, "<NOTEBOOK_DIR>"],
-    [projectRoot, "<PROJECT>"],
-    [tmpdir(), "<TMP>"],
-    [homedir(), "<HOME>"],
-  ];
-  const paths = literals
-    .filter(([path]) => path.length > 1)
-    .sort((a, b) => b[0].length - a[0].length)
-    .map(([path, replacement]) => ({
-      name: `path ${path}`,
-      pattern: new RegExp(escapeRegExp(path), "g"),
-      replacement,
-    }));
+/**
+ * Absolute paths and the host name. Every absolute path becomes <PATH>, whatever folder it names: a notebook's
+ * stored outputs come from another clone (another folder) than the run they are compared with, so naming this
+ * run's folders would make the two sides differ.
+ */
+export function contextSanitizers(): Sanitizer[] {
   return [
-    ...paths,
     {
-      name: "other absolute paths",
+      name: "absolute paths",
       pattern: /(?<![\w:/.<>-])(?:\/[\w.@+-]+){2,}\/?/g,
       replacement: "<PATH>",
     },
