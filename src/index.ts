@@ -44,8 +44,11 @@ export {
   ScoreCAM,
   AblationCAM,
   CamResult,
+  CAM_METHODS,
 } from "./vision/cam";
 export type {
+  CamConstructor,
+  CamMethodName,
   CamOptions,
   ComputeOptions,
   CamContext,

@@ -39,6 +39,7 @@ const EXPECTED_EXPORTS = [
   "ScoreCAM",
   "AblationCAM",
   "CamResult",
+  "CAM_METHODS",
   "pointingGame",
   "deletionCurve",
   "insertionCurve",

@@ -3,18 +3,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/index";
-import {
-  AblationCAM,
-  EigenCAM,
-  EigenGradCAM,
-  GradCAM,
-  GradCAMPlusPlus,
-  HiResCAM,
-  LayerCAM,
-  ScoreCAM,
-  XGradCAM,
-  type BaseCAM,
-} from "../../src/vision/cam";
+import { AblationCAM, CAM_METHODS, GradCAM, ScoreCAM, type CamConstructor } from "../../src/vision/cam";
 import { normalizeAndResize } from "../../src/vision/cam/base";
 import { CHANNELS, CLASSES, INPUTS, W, handModel, inputTensor } from "./cam-fixtures";
 
@@ -144,17 +133,7 @@ function assertClose(actual: ArrayLike<number>, expected: number[], what: string
   }
 }
 
-const METHODS: Record<string, new (model: tf.LayersModel, options: { targetLayer: string }) => BaseCAM> = {
-  GradCAM,
-  GradCAMPlusPlus,
-  XGradCAM,
-  HiResCAM,
-  LayerCAM,
-  EigenCAM,
-  EigenGradCAM,
-  ScoreCAM,
-  AblationCAM,
-};
+const METHODS: Record<string, CamConstructor> = CAM_METHODS;
 
 const topClass = (x: number[]) => (score(activations(x), 1) > score(activations(x), 0) ? 1 : 0);
 

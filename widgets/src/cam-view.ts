@@ -4,7 +4,7 @@ import { tf } from "../../src/backend";
 import type { MimeBundle } from "../../src/display";
 import { colorize } from "../../src/image/colormap";
 import { encodePng, pixelsToRgba, type RgbaImage } from "../../src/image/png";
-import * as cams from "../../src/vision/cam";
+import { CAM_METHODS, type CamConstructor, type CamMethodName } from "../../src/vision/cam";
 import type { LayerRef } from "../../src/vision/graph";
 import { describe } from "./kernel-grid";
 import { LiveWidget } from "./widget";
@@ -24,16 +24,7 @@ export interface CamViewOptions {
   opacity?: number;
 }
 
-export type CamMethodName =
-  | "GradCAM"
-  | "GradCAMPlusPlus"
-  | "XGradCAM"
-  | "HiResCAM"
-  | "LayerCAM"
-  | "EigenCAM"
-  | "EigenGradCAM"
-  | "ScoreCAM"
-  | "AblationCAM";
+export type { CamMethodName };
 
 function dataUrl(image: RgbaImage): string {
   return `data:image/png;base64,${encodePng(image).toString("base64")}`;
@@ -107,12 +98,8 @@ export class CamView extends LiveWidget {
     const overlays: CamOverlay[] = [];
     try {
       for (const method of options.methods) {
-        const Method = (
-          cams as unknown as Record<
-            string,
-            new (m: tf.LayersModel, o: { targetLayer: LayerRef }) => cams.BaseCAM
-          >
-        )[method];
+        // a lookup by any string: callers from plain JS can pass names the type would reject
+        const Method = (CAM_METHODS as Record<string, CamConstructor | undefined>)[method];
         if (typeof Method !== "function")
           throw new TypeError(`CamView.fromModel: unknown CAM method "${method}"`);
         const cam = new Method(model, { targetLayer: options.targetLayer });

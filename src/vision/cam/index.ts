@@ -5,3 +5,4 @@ export { EigenCAM, EigenGradCAM } from "./eigen";
 export { ScoreCAM, AblationCAM, type PerturbationCamOptions, type ScoreCamOptions } from "./perturbation";
 export { CamResult } from "./result";
 export type { CamTargets } from "./targets";
+export { CAM_METHODS, type CamConstructor, type CamMethodName } from "./methods";
