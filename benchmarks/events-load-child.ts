@@ -1,9 +1,16 @@
 // Child of events-load.bench.ts: loads the logdir once in a fresh process (cold JIT, like a fresh server) and
-// prints {"ms": ..., "points": ...}.
-import { loadLogdir } from "../src/events/logdir";
+// prints {"ms": ..., "points": ...}. Usage: events-load-child.ts <logdir> [workers] (default: loadLogdir's own
+// choice, one worker per spare core). It loads the built library (dist/, what `npm run build` makes and users
+// run): from src/ under tsx, worker threads would first have to compile TypeScript.
+import { join } from "node:path";
+import type { loadLogdir as LoadLogdir } from "../src/events/logdir";
 
+const built = join(__dirname, "..", "dist", "src", "events", "logdir.js");
+const { loadLogdir } = require(built) as { loadLogdir: typeof LoadLogdir };
+
+const workers = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
 const start = performance.now();
-const logdir = loadLogdir(process.argv[2]);
+const logdir = loadLogdir(process.argv[2], { workers });
 const ms = performance.now() - start;
 let points = 0;
 for (const run of logdir.runs.values())

@@ -117,7 +117,17 @@ function hparamsItem(tag: string, content: Uint8Array): SummaryItem {
 
 /** Remembers the plugin of every tag of one run (metadata is written only with a tag's first value). */
 export class SummaryDecoder {
-  private readonly pluginOfTag = new Map<string, string>();
+  private readonly pluginOfTag: Map<string, string>;
+
+  /** `plugins` resumes a decoder that read earlier records of the run (maybe in a worker thread). */
+  constructor(plugins: Iterable<[tag: string, plugin: string]> = []) {
+    this.pluginOfTag = new Map(plugins);
+  }
+
+  /** The plugin of every tag seen so far. */
+  plugins(): [tag: string, plugin: string][] {
+    return [...this.pluginOfTag];
+  }
 
   decodeValue(v: any): SummaryItem {
     const tag: string = v.tag || v.node_name || "";

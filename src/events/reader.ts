@@ -3,8 +3,8 @@
 // skipped and counted in ReadStats.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { emptyFramingStats, parseRecords, scanRecords, type FramingStats } from "./record";
-import { readScalarEvent, type ScalarSink } from "./fast-scalar";
+import { emptyFramingStats, parseRecords, RecordScanner, type FramingStats } from "./record";
+import { ScalarEventParser } from "./fast-scalar";
 import { decodeEvent, SummaryDecoder, type EventRecord } from "./decode";
 
 export interface ReadStats extends FramingStats {
@@ -27,6 +27,10 @@ export function countForeign(stats: ReadStats, kind: string): void {
 }
 
 const CHUNK_BYTES = 16 << 20;
+// One read buffer per thread, reused for every file: a fresh buffer per file made the kernel zero and map new
+// pages each time (measured ~10% of a load, more with worker threads). Nothing keeps a view into it: scalars
+// are copied out and other records are decoded from a copy (see deliver).
+let readBuffer = Buffer.alloc(0);
 
 /** Decodes payloads, counting what could not be decoded; foreign records are still returned for the caller. */
 export function decodePayloads(payloads: Buffer[], decoder: SummaryDecoder, stats: ReadStats): EventRecord[] {
@@ -44,38 +48,64 @@ export function decodePayloads(payloads: Buffer[], decoder: SummaryDecoder, stat
 
 /** Where EventFileTail delivers records: plain scalars through the fast path, everything else decoded. */
 export interface RecordSink {
-  scalar: ScalarSink;
+  scalar(tag: string, step: number, wallTime: number, value: number): void;
   record(record: EventRecord): void;
 }
 
+// Shared by every reader: parsing is synchronous, and one warm tag cache serves all runs.
+const scalarParser = new ScalarEventParser();
+
 /** Delivers the intact records of `buffer` to `sink`; returns the bytes consumed. */
 function deliver(buffer: Buffer, decoder: SummaryDecoder, stats: ReadStats, sink: RecordSink): number {
-  return scanRecords(buffer, stats, (start, end) => {
-    if (readScalarEvent(buffer, start, end, sink.scalar)) {
+  const records = new RecordScanner(buffer, stats);
+  const parser = scalarParser;
+  while (records.next()) {
+    if (parser.parse(buffer, records.start, records.end)) {
       stats.records++;
-      return;
+      for (let i = 0; i < parser.count; i++)
+        sink.scalar(parser.tags[i], parser.step, parser.wallTime, parser.values[i]);
+      continue;
     }
+    let record: EventRecord;
     try {
-      const record = decodeEvent(buffer.subarray(start, end), decoder);
-      stats.records++;
-      sink.record(record);
+      // A copy: protobufjs returns bytes fields as views of its input, and `buffer` is reused for the next file.
+      record = decodeEvent(Buffer.from(buffer.subarray(records.start, records.end)), decoder);
     } catch {
       stats.undecodable++;
+      continue;
     }
-  });
+    stats.records++;
+    sink.record(record);
+  }
+  return records.offset;
+}
+
+/** Where a tail stopped: the next byte to read, and how many bytes after it were an incomplete record. */
+export interface TailPosition {
+  offset: number;
+  leftover: number;
 }
 
 /** Follows one event file: each read() returns the records appended since the previous one. */
 export class EventFileTail {
-  private offset = 0;
-  private leftover = 0;
+  private offset: number;
+  private leftover: number;
 
   constructor(
     readonly path: string,
     readonly stats: ReadStats = emptyReadStats(),
     /** Shared by a run's files: a tag's plugin is named only in its first value, maybe in an earlier file. */
     readonly decoder = new SummaryDecoder(),
-  ) {}
+    /** Resumes where another tail (maybe in a worker thread) stopped. */
+    from: TailPosition = { offset: 0, leftover: 0 },
+  ) {
+    this.offset = from.offset;
+    this.leftover = from.leftover;
+  }
+
+  get position(): TailPosition {
+    return { offset: this.offset, leftover: this.leftover };
+  }
 
   /** Reads new complete records into `sink`, a chunk at a time (bounded memory for large files). */
   read(sink: RecordSink): void {
@@ -90,7 +120,8 @@ export class EventFileTail {
       this.stats.pendingBytes -= this.leftover;
       while (this.offset < size) {
         const want = Math.min(CHUNK_BYTES, size - this.offset);
-        const buffer = Buffer.allocUnsafe(want);
+        if (readBuffer.length < want) readBuffer = Buffer.allocUnsafe(want);
+        const buffer = readBuffer;
         const got = readSync(fd, buffer, 0, want, this.offset);
         const consumed = deliver(buffer.subarray(0, got), this.decoder, this.stats, sink);
         this.offset += consumed;

@@ -32,18 +32,18 @@ test("fitCallback logs batch and epoch losses and metrics and weight histograms"
     assert.equal(tf.memory().numTensors, before);
     writer.close();
     const run = loadLogdir(dir).run(".");
-    assert.deepEqual(run.scalars.get("epoch/loss")!.steps, [0, 1, 2]);
+    assert.deepEqual([...run.scalars.get("epoch/loss")!.steps], [0, 1, 2]);
     assert.deepEqual(
-      run.scalars.get("epoch/loss")!.values,
+      [...run.scalars.get("epoch/loss")!.values],
       (history.history.loss as number[]).map(Math.fround),
     );
     assert.deepEqual(
-      run.scalars.get("epoch/val_loss")!.values,
+      [...run.scalars.get("epoch/val_loss")!.values],
       (history.history.val_loss as number[]).map(Math.fround),
     );
     assert.ok(run.scalars.has("epoch/acc"));
     assert.deepEqual(
-      run.scalars.get("batch/loss")!.steps,
+      [...run.scalars.get("batch/loss")!.steps],
       [...Array(9).keys()],
       "24 training samples / 8 = 3 batches x 3 epochs",
     );

@@ -20,13 +20,13 @@ for (const writerName of ["pytorch", "tensorboardx"]) {
     assert.deepEqual([...logdir.runs.keys()].sort(), [".", ...subRuns, "hp"].sort());
     const run = logdir.run(".");
     const loss = run.scalars.get("loss")!;
-    assert.deepEqual(loss.steps, [...Array(10).keys()]);
-    assert.deepEqual(loss.values, LOSS);
+    assert.deepEqual([...loss.steps], [...Array(10).keys()]);
+    assert.deepEqual([...loss.values], LOSS);
     assert.deepEqual(
-      loss.wallTimes,
-      loss.steps.map((s) => 1_700_000_000 + s),
+      [...loss.wallTimes],
+      [...loss.steps].map((s) => 1_700_000_000 + s),
     );
-    assert.deepEqual(run.scalars.get("weird")!.values, [NaN, Infinity, -Infinity]);
+    assert.deepEqual([...run.scalars.get("weird")!.values], [NaN, Infinity, -Infinity]);
     const weights = run.histograms.get("weights")![0].value;
     assert.deepEqual([weights.num, weights.min, weights.max, weights.sum], [20, -5, 4.5, -5]);
     assert.equal(run.histograms.get("constant")![0].value.num, 10);
@@ -38,16 +38,16 @@ for (const writerName of ["pytorch", "tensorboardx"]) {
       run.texts.get("note/text_summary")!.map((p) => p.value),
       ["hello **world**"],
     );
-    assert.deepEqual(logdir.run(subRuns[1]).scalars.get("grp")!.values, [2]);
+    assert.deepEqual([...logdir.run(subRuns[1]).scalars.get("grp")!.values], [2]);
     const hp = logdir.run("hp");
     assert.deepEqual(
       hp.hparams.map((h) => h.kind),
       ["experiment", "session_start_info", "session_end_info"],
     );
-    assert.deepEqual(hp.scalars.get("hparam/acc")!.values, [Math.fround(0.9)]);
+    assert.deepEqual([...hp.scalars.get("hparam/acc")!.values], [Math.fround(0.9)]);
     if (writerName === "pytorch") {
       assert.equal(run.graphs.length, 1);
-      assert.deepEqual(run.scalars.get("v2")!.values, [0.5], "new_style plugin-tensor scalar");
+      assert.deepEqual([...run.scalars.get("v2")!.values], [0.5], "new_style plugin-tensor scalar");
       assert.deepEqual(run.stats.foreign, { tagged_run_metadata: 1 });
     }
   });
@@ -55,8 +55,8 @@ for (const writerName of ["pytorch", "tensorboardx"]) {
 
 test("reads tfjs-node's summaryFileWriter (plugin tensors from TensorFlow's C++ writer)", () => {
   const run = loadLogdir(join(FIXTURES, "tfjs-node")).run(".");
-  assert.deepEqual(run.scalars.get("loss")!.values, LOSS);
-  assert.deepEqual(run.scalars.get("weird")!.values, [NaN]);
+  assert.deepEqual([...run.scalars.get("loss")!.values], LOSS);
+  assert.deepEqual([...run.scalars.get("weird")!.values], [NaN]);
   const h = run.histograms.get("weights")![0].value;
   assert.equal(h.num, 20);
   assert.equal(h.bucketCounts.length, 30, "TF2's default 30 buckets");
@@ -118,12 +118,12 @@ test("reload() tails a growing file from where it stopped, completing a record w
     assert.equal(logdir.run(".").stats.pendingBytes, 20);
     appendFileSync(file, next.subarray(20));
     logdir.reload();
-    assert.deepEqual(logdir.run(".").scalars.get("x")!.steps, [...Array(11).keys()]);
+    assert.deepEqual([...logdir.run(".").scalars.get("x")!.steps], [...Array(11).keys()]);
     assert.equal(logdir.run(".").stats.pendingBytes, 0);
     assert.equal(logdir.run(".").stats.records, 12, "nothing was read twice");
     writeScalars(join(dir, "later"), 3);
     logdir.reload();
-    assert.deepEqual(logdir.run("later").scalars.get("x")!.values, [0, 1, 2]);
+    assert.deepEqual([...logdir.run("later").scalars.get("x")!.values], [0, 1, 2]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -65,19 +65,19 @@ test(
     assert.deepEqual([...logdir.runs.keys()].sort(), [".", "run_loss_test", "run_loss_train"]);
     const run = logdir.run(".");
     const loss = run.scalars.get("loss")!;
-    assert.deepEqual(loss.steps, [...Array(100).keys()]);
+    assert.deepEqual([...loss.steps], [...Array(100).keys()]);
     assert.deepEqual(
-      loss.wallTimes,
-      loss.steps.map((s) => 1000 + s),
+      [...loss.wallTimes],
+      [...loss.steps].map((s) => 1000 + s),
     );
     assert.deepEqual(
-      loss.values,
-      loss.steps.map((s) => Math.fround(1 / (s + 1))),
+      [...loss.values],
+      [...loss.steps].map((s) => Math.fround(1 / (s + 1))),
     );
-    assert.deepEqual(run.scalars.get("weird")!.values, [NaN, Infinity, -Infinity]);
-    assert.deepEqual(run.scalars.get("tensor")!.values, [0.5]);
-    assert.deepEqual(logdir.run("run_loss_test").scalars.get("run/loss")!.values, [2]);
-    assert.deepEqual(logdir.run("run_loss_train").scalars.get("run/loss")!.steps, [7]);
+    assert.deepEqual([...run.scalars.get("weird")!.values], [NaN, Infinity, -Infinity]);
+    assert.deepEqual([...run.scalars.get("tensor")!.values], [0.5]);
+    assert.deepEqual([...logdir.run("run_loss_test").scalars.get("run/loss")!.values], [2]);
+    assert.deepEqual([...logdir.run("run_loss_train").scalars.get("run/loss")!.steps], [7]);
     assert.equal(run.histograms.get("w")![0].value.num, 5);
     assert.equal(run.histograms.get("w")![0].step, 3);
     assert.deepEqual(run.histograms.get("const")![0].value.bucketCounts, [0, 4]);
@@ -152,7 +152,7 @@ test(
     writer.addScalar("a", 2, 1);
     writer.close();
     assert.equal(readdirSync(dir).length, 2);
-    assert.deepEqual(loadLogdir(dir).run(".").scalars.get("a")!.values, [1, 2]);
+    assert.deepEqual([...loadLogdir(dir).run(".").scalars.get("a")!.values], [1, 2]);
   }),
 );
 
@@ -218,7 +218,7 @@ test(
       optimizer: { string_value: "adam" },
       bn: { bool_value: true },
     });
-    assert.deepEqual(run.scalars.get("hparam/accuracy")!.values, [0.75]);
+    assert.deepEqual([...run.scalars.get("hparam/accuracy")!.values], [0.75]);
   }),
 );
 
