@@ -63,14 +63,14 @@ interface SeriesSummary {
 const matches = (name: string, filter: string[] | RegExp | undefined): boolean =>
   filter === undefined || (filter instanceof RegExp ? filter.test(name) : filter.includes(name));
 
-function xValues(series: ScalarSeries, axis: "step" | "relative" | "wall"): number[] {
+function xValues(series: ScalarSeries, axis: "step" | "relative" | "wall"): Float64Array {
   if (axis === "step") return series.steps;
   if (axis === "wall") return series.wallTimes.map((t) => t * 1000);
   const t0 = series.wallTimes[0];
   return series.wallTimes.map((t) => t - t0);
 }
 
-function finiteExtent(values: number[]): [number, number] {
+function finiteExtent(values: ArrayLike<number> & Iterable<number>): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
