@@ -2,70 +2,72 @@
 // Rust data server (tensorboard_data_server 0.7.2 in .venv, --samples-per-plugin scalars=all so it keeps every
 // point too), alternating in the same run, each in a fresh process. Medians of REPEATS. loadLogdir is timed
 // as users get it (worker threads on the spare cores, as the Rust server uses its thread pool) and on one
-// thread (workers: 0).
+// thread (workers: 0). Two logdirs: legacy simple_value scalars, and TF2-style scalar tensors.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { cpus } from "node:os";
-import { RUNS, STEPS, TAGS, benchmarkLogdir } from "./events-fixture";
+import { RUNS, STEPS, TAGS, benchmarkLogdir, type LogStyle } from "./events-fixture";
 
 const REPEATS = 7;
 const PYTHON = join(__dirname, "..", ".venv", "bin", "python");
+const EXPECTED = RUNS * TAGS * STEPS;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const seconds = (xs: number[]): string => `${median(xs).toFixed(2)} s`;
+const ratio = (anchor: number[], ours: number[]): string => `${(median(anchor) / median(ours)).toFixed(2)}x`;
 
-const dir = benchmarkLogdir();
-const expected = RUNS * TAGS * STEPS;
-const ours: number[] = [];
-const oursOneThread: number[] = [];
-const rustCycle: number[] = [];
-const rustServed: number[] = [];
-function loadInChild(...workers: string[]): number {
-  const child = JSON.parse(
-    execFileSync(
-      process.execPath,
-      ["--import", "tsx", join(__dirname, "events-load-child.ts"), dir, ...workers],
-      {
-        encoding: "utf8",
-      },
-    ),
-  ) as { ms: number; points: number };
-  if (child.points !== expected) throw new Error(`tensorscope kept ${child.points} of ${expected} points`);
+function loadInChild(dir: string, ...workers: string[]): number {
+  const args = ["--import", "tsx", join(__dirname, "events-load-child.ts"), dir, ...workers];
+  const child = JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" })) as {
+    ms: number;
+    points: number;
+  };
+  if (child.points !== EXPECTED) throw new Error(`tensorscope kept ${child.points} of ${EXPECTED} points`);
   return child.ms / 1000;
 }
 
-for (let i = 0; i < REPEATS; i++) {
-  ours.push(loadInChild());
-  oursOneThread.push(loadInChild("0"));
-  const rust = JSON.parse(
-    execFileSync(PYTHON, [join(__dirname, "rustboard_serve.py"), dir, String(expected)], {
-      encoding: "utf8",
-    }),
-  ) as {
+function serveWithRust(dir: string): { cycle: number; served: number } {
+  const args = [join(__dirname, "rustboard_serve.py"), dir, String(EXPECTED)];
+  const rust = JSON.parse(execFileSync(PYTHON, args, { encoding: "utf8" })) as {
     load_cycle_s: number;
     served_s: number;
     points: number;
   };
-  if (rust.points !== expected)
-    throw new Error(`the Rust data server served ${rust.points} of ${expected} points`);
-  rustCycle.push(rust.load_cycle_s);
-  rustServed.push(rust.served_s);
+  if (rust.points !== EXPECTED)
+    throw new Error(`the Rust data server served ${rust.points} of ${EXPECTED} points`);
+  return { cycle: rust.load_cycle_s, served: rust.served_s };
+}
+
+function compare(style: LogStyle): void {
+  const dir = benchmarkLogdir(style);
+  const ours: number[] = [];
+  const oneThread: number[] = [];
+  const cycle: number[] = [];
+  const served: number[] = [];
   console.log(
-    `repeat ${i + 1}: tensorscope ${ours[i].toFixed(2)} s (one thread ${oursOneThread[i].toFixed(2)} s), rustboard load cycle ${rust.load_cycle_s.toFixed(2)} s, served ${rust.served_s.toFixed(2)} s`,
+    `\n${style} logdir: ${RUNS} runs x ${TAGS} tags x ${STEPS} steps = ${EXPECTED} points, all kept by both`,
+  );
+  for (let i = 0; i < REPEATS; i++) {
+    ours.push(loadInChild(dir));
+    oneThread.push(loadInChild(dir, "0"));
+    const rust = serveWithRust(dir);
+    cycle.push(rust.cycle);
+    served.push(rust.served);
+    const line = [ours, oneThread, cycle, served].map((xs) => xs[i].toFixed(2));
+    console.log(
+      `repeat ${i + 1}: tensorscope ${line[0]} s (one thread ${line[1]} s), rustboard load cycle ${line[2]} s, served ${line[3]} s`,
+    );
+  }
+  console.log(`tensorscope loadLogdir         median ${seconds(ours)}`);
+  console.log(`tensorscope, one thread        median ${seconds(oneThread)}`);
+  console.log(`rustboard load cycle           median ${seconds(cycle)}  (ratio ${ratio(cycle, ours)})`);
+  console.log(`rustboard spawn -> all served  median ${seconds(served)}  (ratio ${ratio(served, ours)})`);
+  const faster = ours.filter((t, i) => t < cycle[i]).length;
+  console.log(
+    `one thread against the load cycle: ratio ${ratio(cycle, oneThread)}; pairs where ours was faster: ${faster}/${REPEATS}`,
   );
 }
+
 console.log(
   `machine: ${cpus().length} x ${cpus()[0].model}, node ${process.version}, ${new Date().toISOString()}`,
 );
-console.log(
-  `logdir: ${RUNS} runs x ${TAGS} tags x ${STEPS} steps = ${expected} points, every point kept by both`,
-);
-console.log(`tensorscope loadLogdir         median ${median(ours).toFixed(2)} s`);
-console.log(`tensorscope, one thread        median ${median(oursOneThread).toFixed(2)} s`);
-console.log(
-  `rustboard load cycle           median ${median(rustCycle).toFixed(2)} s  (ratio ${(median(rustCycle) / median(ours)).toFixed(2)}x)`,
-);
-console.log(
-  `rustboard spawn -> all served  median ${median(rustServed).toFixed(2)} s  (ratio ${(median(rustServed) / median(ours)).toFixed(2)}x)`,
-);
-console.log(
-  `one thread against the load cycle: ratio ${(median(rustCycle) / median(oursOneThread)).toFixed(2)}x; pairs where ours was faster: ${ours.filter((t, i) => t < rustCycle[i]).length}/${REPEATS}`,
-);
+for (const style of ["legacy", "tf2"] as const) compare(style);

@@ -129,14 +129,20 @@ export class SummaryDecoder {
     return [...this.pluginOfTag];
   }
 
+  /**
+   * The plugin of `tag` once a value of it whose metadata names `metadataPlugin` (undefined: no plugin_data) has
+   * been seen: the first plugin named for a tag stays its plugin.
+   */
+  pluginOf(tag: string, metadataPlugin: string | undefined): string | undefined {
+    const known = this.pluginOfTag.get(tag);
+    if (known !== undefined || metadataPlugin === undefined) return known;
+    this.pluginOfTag.set(tag, metadataPlugin);
+    return metadataPlugin;
+  }
+
   decodeValue(v: any): SummaryItem {
     const tag: string = v.tag || v.node_name || "";
-    let plugin = this.pluginOfTag.get(tag);
-    const metadataPlugin: string | undefined = v.metadata?.plugin_data?.plugin_name;
-    if (metadataPlugin !== undefined && plugin === undefined) {
-      plugin = metadataPlugin;
-      this.pluginOfTag.set(tag, plugin);
-    }
+    const plugin = this.pluginOf(tag, v.metadata?.plugin_data?.plugin_name);
     switch (v.value) {
       case "simple_value":
         return { type: "scalar", tag, value: v.simple_value };

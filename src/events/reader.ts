@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { emptyFramingStats, parseRecords, RecordScanner, type FramingStats } from "./record";
-import { ScalarEventParser } from "./fast-scalar";
+import { ScalarEventParser, TENSOR } from "./fast-scalar";
 import { decodeEvent, SummaryDecoder, type EventRecord } from "./decode";
 
 export interface ReadStats extends FramingStats {
@@ -55,12 +55,24 @@ export interface RecordSink {
 // Shared by every reader: parsing is synchronous, and one warm tag cache serves all runs.
 const scalarParser = new ScalarEventParser();
 
+/**
+ * Whether every value the parser found is a scalar: simple values always are, tensors when their tag's plugin
+ * is "scalars". Notes the plugins named on the way, as decoding the record would.
+ */
+function allScalars(parser: ScalarEventParser, decoder: SummaryDecoder): boolean {
+  for (let i = 0; i < parser.count; i++) {
+    const plugin = decoder.pluginOf(parser.tags[i], parser.plugins[i]);
+    if (parser.kinds[i] === TENSOR && plugin !== "scalars") return false;
+  }
+  return true;
+}
+
 /** Delivers the intact records of `buffer` to `sink`; returns the bytes consumed. */
 function deliver(buffer: Buffer, decoder: SummaryDecoder, stats: ReadStats, sink: RecordSink): number {
   const records = new RecordScanner(buffer, stats);
   const parser = scalarParser;
   while (records.next()) {
-    if (parser.parse(buffer, records.start, records.end)) {
+    if (parser.parse(buffer, records.start, records.end) && allScalars(parser, decoder)) {
       stats.records++;
       for (let i = 0; i < parser.count; i++)
         sink.scalar(parser.tags[i], parser.step, parser.wallTime, parser.values[i]);

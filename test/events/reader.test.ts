@@ -151,3 +151,20 @@ test("readEvents streams the records of one file in order", async () => {
 test("loadLogdir rejects what is not a directory", () => {
   assert.throws(() => loadLogdir("/definitely/not/here"), /is not a directory/);
 });
+
+test("tags are never confused between files read one after another (the read buffer is reused)", () => {
+  const dir = tempDir();
+  try {
+    for (const name of ["one", "two", "three"]) {
+      const writer = new SummaryWriter(join(dir, name));
+      writer.addScalar(`tag_${name}`, 1, 0);
+      writer.close();
+    }
+    for (const name of ["one", "two", "three"]) {
+      const run = loadLogdir(join(dir, name)).run(".");
+      assert.deepEqual([...run.scalars.keys()], [`tag_${name}`]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
