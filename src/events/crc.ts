@@ -51,8 +51,18 @@ export function crc32cOfView(view: DataView, start: number, end: number): number
   return (c ^ -1) >>> 0;
 }
 
+// The writer frames every record in the same buffer: reusing its DataView (checked by identity, which is cheap,
+// unlike reading .buffer/.byteOffset) keeps a view allocation out of each of its two CRCs per record, which
+// measured 2x slower addScalar calls.
+let lastBytes: Uint8Array | undefined;
+let lastView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
 function viewOf(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes !== lastBytes) {
+    lastBytes = bytes;
+    lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return lastView;
 }
 
 export function crc32cOf(bytes: Uint8Array, start = 0, end = bytes.length): number {
