@@ -14,7 +14,7 @@ export type { SummaryWriterOptions } from "./events/writer";
 export { readEvents } from "./events/reader";
 export type { ReadStats } from "./events/reader";
 export { loadLogdir } from "./events/logdir";
-export type { Logdir, RunData, ScalarSeries } from "./events/logdir";
+export type { LoadOptions, Logdir, RunData, ScalarSeries } from "./events/logdir";
 export { fitCallback } from "./events/fit-callback";
 export type { FitCallbackOptions } from "./events/fit-callback";
 // Model structure: torchinfo-style summaries and the model zoo (src/summary/, src/models/, docs/summary.md).
