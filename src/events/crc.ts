@@ -65,10 +65,14 @@ function viewOf(bytes: Uint8Array): DataView {
   return lastView;
 }
 
+/** CRC32C of [start, end) of `view`: the JS loop for short inputs, @node-rs/crc32 for long ones. */
+function crc32cAt(view: DataView, start: number, end: number): number {
+  if (end - start < NATIVE_THRESHOLD) return crc32cOfView(view, start, end);
+  return crc32c(Buffer.from(view.buffer, view.byteOffset + start, end - start));
+}
+
 export function crc32cOf(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  if (end - start < NATIVE_THRESHOLD) return crc32cOfView(viewOf(bytes), start, end);
-  const slice = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
-  return crc32c(slice as Buffer);
+  return crc32cAt(viewOf(bytes), start, end);
 }
 
 function mask(crc: number): number {
@@ -85,6 +89,5 @@ export function maskedCrc32c(bytes: Uint8Array, start = 0, end = bytes.length): 
  * one DataView per buffer instead of one per call.
  */
 export function maskedCrc32cOfView(view: DataView, start: number, end: number): number {
-  if (end - start < NATIVE_THRESHOLD) return mask(crc32cOfView(view, start, end));
-  return mask(crc32c(Buffer.from(view.buffer, view.byteOffset + start, end - start)));
+  return mask(crc32cAt(view, start, end));
 }
