@@ -8,7 +8,6 @@ import {
   tf,
   selectBackend,
   models,
-  shapesDataset,
   pointingGame,
   deletionCurve,
   insertionCurve,
@@ -23,7 +22,7 @@ import {
   type CamConstructor,
 } from "../src/index";
 import { runModel } from "../src/vision/graph";
-import { shapesCnn, train } from "../test/vision/cam-quality-model";
+import { shapesCnn, trainedShapesCnn } from "../test/vision/cam-quality-model";
 
 const backend = selectBackend({ quiet: true }).choice;
 const native = backend === "node" || backend === "node-gpu";
@@ -174,14 +173,7 @@ function scoreCamBatching(): void {
 }
 
 async function quality(): Promise<void> {
-  const trainSet = shapesDataset({ count: 2400, seed: 1 });
-  const testSet = shapesDataset({ count: 200, seed: 2 });
-  const model = shapesCnn(32, 4);
-  await train(model, trainSet.images, trainSet.labels, 4, 10);
-  const predicted = tf.tidy(() =>
-    Array.from((model.predict(testSet.images) as tf.Tensor).argMax(1).dataSync()),
-  );
-  const accuracy = predicted.filter((p, i) => p === testSet.labels[i]).length / predicted.length;
+  const { model, testSet, accuracy } = await trainedShapesCnn();
   const n = 50;
   const images = testSet.images.slice(0, n) as tf.Tensor4D;
   const targets = testSet.labels.slice(0, n);
@@ -232,7 +224,6 @@ async function quality(): Promise<void> {
   row("random map (baseline)", random, null);
   random.dispose();
   tf.dispose([images]);
-  trainSet.dispose();
   testSet.dispose();
 }
 

@@ -1,6 +1,7 @@
 // The small CNN the quality test and the CAM benchmark train on the shapes dataset (seeded: same weights each run
 // on a given backend).
 import { tf } from "../../src/index";
+import { shapesDataset, type ShapesDataset } from "../../src/data/shapes";
 
 export function shapesCnn(size: number, classes: number, seed = 42): tf.Sequential {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + k });
@@ -58,4 +59,22 @@ export async function train(
   const ys = tf.oneHot(labels, classes);
   await model.fit(images, ys, { epochs, batchSize: 32, shuffle: false, verbose: 0 });
   ys.dispose();
+}
+
+/** The shapes CNN trained on 2,400 seeded images, with 200 held-out images (the caller disposes) and its accuracy on them. */
+export async function trainedShapesCnn(): Promise<{
+  model: tf.Sequential;
+  testSet: ShapesDataset;
+  accuracy: number;
+}> {
+  const trainSet = shapesDataset({ count: 2400, seed: 1 });
+  const testSet = shapesDataset({ count: 200, seed: 2 });
+  const model = shapesCnn(32, 4);
+  await train(model, trainSet.images, trainSet.labels, 4, 10);
+  trainSet.dispose();
+  const predicted = tf.tidy(() =>
+    Array.from((model.predict(testSet.images) as tf.Tensor).argMax(1).dataSync()),
+  );
+  const accuracy = predicted.filter((p, i) => p === testSet.labels[i]).length / predicted.length;
+  return { model, testSet, accuracy };
 }

@@ -3,20 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/index";
-import { shapesDataset } from "../../src/data/shapes";
 import { GradCAM } from "../../src/vision/cam";
 import { deletionCurve, insertionCurve, pointingGame } from "../../src/vision/metrics";
-import { shapesCnn, train } from "./cam-quality-model";
+import { trainedShapesCnn } from "./cam-quality-model";
 
 test("GradCAM on a CNN trained on shapes: >= 95% accuracy, >= 90% pointing game", async () => {
-  const trainSet = shapesDataset({ count: 2400, seed: 1 });
-  const testSet = shapesDataset({ count: 200, seed: 2 });
-  const model = shapesCnn(32, 4);
-  await train(model, trainSet.images, trainSet.labels, 4, 10);
-  const predicted = tf.tidy(() =>
-    Array.from((model.predict(testSet.images) as tf.Tensor).argMax(1).dataSync()),
-  );
-  const accuracy = predicted.filter((p, i) => p === testSet.labels[i]).length / predicted.length;
+  const { model, testSet, accuracy } = await trainedShapesCnn();
   assert.ok(accuracy >= 0.95, `held-out accuracy ${accuracy}`);
 
   const before = tf.memory().numTensors;
@@ -53,6 +45,5 @@ test("GradCAM on a CNN trained on shapes: >= 95% accuracy, >= 90% pointing game"
     `shapes: accuracy ${accuracy}, pointing ${pointing.accuracy}, deletion AUC ${deletion.meanAuc.toFixed(3)} ` +
       `(random ${deletionRandom.meanAuc.toFixed(3)}), insertion AUC ${insertion.meanAuc.toFixed(3)} (random ${insertionRandom.meanAuc.toFixed(3)})`,
   );
-  trainSet.dispose();
   testSet.dispose();
 });
