@@ -80,9 +80,10 @@ export class Logdir {
 
   private loadNewRuns(jobs: RunJob[]): RunReader[] {
     const workers = workersFor(jobs.length, this.options.workers);
-    const big =
+    // Files are sized only when workers could be used: a reload on one core or of one run stats nothing extra.
+    const worthIt = () =>
       this.options.workers !== undefined || bytesOf(jobs.flatMap((job) => job.files)) >= PARALLEL_MIN_BYTES;
-    if (workers > 0 && big) return loadRunsInParallel(jobs, workers);
+    if (workers > 0 && worthIt()) return loadRunsInParallel(jobs, workers);
     return jobs.map((job) => RunReader.load(job.name, job.files));
   }
 
