@@ -1,6 +1,7 @@
 """Times TensorBoard's Rust data server (tensorboard_data_server in .venv) loading a logdir and serving every
 scalar point over gRPC. Prints one JSON line: load_cycle_s (the server's own "Finished load cycle" figure),
-served_s (spawn -> all points received by this client), points (how many it returned).
+served_s (spawn -> all points received by this client), points (how many it returned), peak_rss_mb (the
+server's VmHWM once it has served them).
 Usage: rustboard_serve.py <logdir> <expected points>"""
 import json
 import os
@@ -19,6 +20,12 @@ from tensorboard_data_server import server_binary
 # Rust's Duration Debug format: "412ns", "850.3µs", "12.5ms", "1.2s" (a small logdir loads in under 1 ms).
 LOAD_CYCLE = re.compile(r"Finished load cycle \(([0-9.]+)(ns|µs|us|ms|s)\)")
 SECONDS_PER_UNIT = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    return kb / 1024
 
 
 def main(logdir, expected):
@@ -52,7 +59,7 @@ def main(logdir, expected):
         points = sum(len(tag.data.step) for run in response.runs for tag in run.tags)
         served = time.perf_counter() - start
         print(json.dumps({"load_cycle_s": cycle.get("s"), "load_done_s": cycle.get("at"), "served_s": served,
-                          "points": points, "expected": expected}))
+                          "points": points, "expected": expected, "peak_rss_mb": peak_rss_mb(proc.pid)}))
     finally:
         proc.stdin.close()
         proc.wait(10)

@@ -49,9 +49,20 @@ export class ScalarColumns implements ScalarSeries {
     return [this.stepColumn, this.wallTimeColumn, this.valueColumn];
   }
 
+  /**
+   * Drops the spare capacity (up to half of each column after doubling), so that a run loaded in full holds
+   * 24 bytes per point. Costs one copy; a run being tailed is not trimmed, as it would be copied on each read.
+   */
+  trim(): void {
+    if (this.valueColumn.length === this.length) return;
+    this.stepColumn = this.stepColumn.slice(0, this.length);
+    this.wallTimeColumn = this.wallTimeColumn.slice(0, this.length);
+    this.valueColumn = this.valueColumn.slice(0, this.length);
+  }
+
   private grow(): void {
     const bigger = (column: Column): Column => {
-      const next = new Float64Array(column.length * 2);
+      const next = new Float64Array(Math.max(256, column.length * 2));
       next.set(column);
       return next;
     };

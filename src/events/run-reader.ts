@@ -13,10 +13,11 @@ export class RunReader {
     readonly decoder = new SummaryDecoder(),
   ) {}
 
-  /** A fresh run, read in full from `files`. */
+  /** A fresh run, read in full from `files`, its scalar columns trimmed to their points. */
   static load(name: string, files: string[]): RunReader {
     const reader = new RunReader(emptyRun(name));
     reader.read(files);
+    for (const series of reader.data.scalars.values()) series.trim();
     return reader;
   }
 

@@ -72,6 +72,13 @@ test("worker threads load every kind of record exactly as the main thread does, 
       byWorkers.map((r) => plain(r.data)),
       byMain.map((r) => plain(r.data)),
     );
+    for (const reader of [...byWorkers, ...byMain])
+      for (const [tag, series] of reader.data.scalars)
+        assert.deepEqual(
+          series.columns().map((column) => column.length),
+          [series.length, series.length, series.length],
+          `${reader.data.name}/${tag}: a full load keeps no spare column capacity`,
+        );
     const tf2 = byWorkers.find((r) => r.data.name === "tf2")!.data;
     assert.deepEqual([...tf2.scalars.get("loss")!.values], [0.5, 0.25]);
     assert.equal(tf2.stats.pendingBytes, 10);
