@@ -6,6 +6,7 @@ import { format, inspect } from "node:util";
 import type { Converter } from "tslab/dist/converter";
 import type { ConverterSet, Executor } from "tslab/dist/executor";
 import { isDisplayable, toMimeBundle, type MimeBundle } from "../src/display";
+import { expandShorthands, type ExpandedCell } from "./shorthand";
 
 const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
 const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
@@ -38,6 +39,13 @@ function lazyConverters(): ConverterSet {
       browser?.close();
     },
   };
+}
+
+/** A diagnostic of the expanded cell, pointing at the column the user typed. */
+function inUserColumns(args: unknown[], cell: ExpandedCell): unknown[] {
+  if (args[0] !== DIAGNOSTIC_FORMAT) return args;
+  const [format, file, line, column, text] = args as [string, string, number, number, string];
+  return [format, file, line, cell.userColumn(line, column), text];
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -88,8 +96,9 @@ export class CellRunner {
     this.lastValue = undefined;
     const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
     interrupted.catch(() => undefined);
-    const ok = await this.executor.execute(code);
-    const reported = this.consoleErrors.splice(0);
+    const cell = expandShorthands(code);
+    const ok = await this.executor.execute(cell.code);
+    const reported = this.consoleErrors.splice(0).map((args) => inUserColumns(args, cell));
     if (!ok) return { status: "error", ...this.describeFailure(reported) };
     for (const args of reported) stderr(format(...args) + "\n");
     const last = this.takeLastValue();

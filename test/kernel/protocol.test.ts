@@ -132,6 +132,20 @@ describe("tensorscope kernel protocol", () => {
     assert.match(reply.evalue, /^1:7 - Type 'string' is not assignable to type 'number'/);
   });
 
+  test("earlier cells' names work as shorthand properties (tslab: ReferenceError, or a silent global)", async () => {
+    await kernel.execute('import { basename } from "node:path";\nconst width = 5;\nlet depth = 2;');
+    assert.equal(
+      stdout(await kernel.execute("({ width, depth, basename })")),
+      "{ width: 5, depth: 2, basename: [Function: basename] }\n",
+    );
+    assert.equal(stdout(await kernel.execute("({ depth } = { depth: 7 });\ndepth")), "7\n");
+    const exchange = await kernel.execute('const shape = { width }; const n: number = "text";');
+    assert.match(
+      content<{ evalue: string }>(exchange.reply).evalue,
+      /^1:32 - Type 'string' is not assignable/,
+    );
+  });
+
   test("a cell sent right after an error runs (tslab answered `abort` for 200 ms)", async () => {
     const failing = kernel.execute('throw new Error("first")', { stopOnError: true });
     await failing;
