@@ -11,6 +11,7 @@ export type { Displayable, DisplayOptions, MimeBundle } from "./display";
 // TensorBoard event files: writer, reader, logdir loader (src/events/, docs/events.md).
 export { SummaryWriter } from "./events/writer";
 export type { SummaryWriterOptions } from "./events/writer";
+export type { PrCurve, PrCurveCounts } from "./events/pr-curve";
 export { readEvents } from "./events/reader";
 export type { ReadStats } from "./events/reader";
 export { loadLogdir } from "./events/logdir";
@@ -28,6 +29,8 @@ export type { ScalarsOptions } from "./views/scalars";
 export { histograms, HistogramsView } from "./views/histograms";
 export type { HistogramsOptions } from "./views/histograms";
 export { images, ImagesView } from "./views/images";
+export { prCurves, PrCurvesView } from "./views/pr-curves";
+export type { PrCurvesOptions } from "./views/pr-curves";
 export type { ImagesOptions } from "./views/images";
 export { liveScalars, LiveScalars } from "./views/live";
 export type { LiveScalarsOptions } from "./views/live";

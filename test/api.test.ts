@@ -25,6 +25,8 @@ const EXPECTED_EXPORTS = [
   "HistogramsView",
   "images",
   "ImagesView",
+  "prCurves",
+  "PrCurvesView",
   "liveScalars",
   "LiveScalars",
   // CAM family, metrics, shapes dataset (src/vision/cam/, src/vision/metrics.ts, src/data/shapes.ts)

@@ -4,6 +4,7 @@
 // remembers each tag's plugin.
 import { EventProto, HParamsPluginDataProto, TO_OBJECT, DT, toNumber, type Long } from "./schema";
 import type { Histogram } from "./histogram";
+import { prCurveFromRows, type PrCurve } from "./pr-curve";
 
 export interface ImageData {
   width: number;
@@ -22,6 +23,7 @@ export type SummaryItem =
   | { type: "histogram"; tag: string; histogram: Histogram }
   | { type: "image"; tag: string; images: ImageData[] }
   | { type: "text"; tag: string; text: string }
+  | { type: "prCurve"; tag: string; curve: PrCurve }
   | { type: "hparams"; tag: string; hparams: HparamsData }
   | { type: "foreign"; tag: string; kind: string };
 
@@ -108,6 +110,15 @@ function textFromTensor(tensor: any): string {
   return cells.join("\n");
 }
 
+/** A [6, n] float tensor of the pr_curves plugin; anything else is not a curve TensorBoard could draw. */
+function prCurveItem(tag: string, tensor: any): SummaryItem {
+  const dims: number[] = (tensor.tensor_shape?.dim ?? []).map((d: any) => toNumber(d.size));
+  const flat = numbersOfTensor(tensor);
+  if (dims.length !== 2 || dims[0] !== 6 || dims[1] < 1 || flat.length !== 6 * dims[1])
+    return { type: "foreign", tag, kind: "plugin:pr_curves" };
+  return { type: "prCurve", tag, curve: prCurveFromRows(flat, dims[1]) };
+}
+
 function hparamsItem(tag: string, content: Uint8Array): SummaryItem {
   const decoded: any = HParamsPluginDataProto.toObject(HParamsPluginDataProto.decode(content), TO_OBJECT);
   const kind = (["experiment", "session_start_info", "session_end_info"] as const).find((k) => decoded[k]);
@@ -177,6 +188,8 @@ export class SummaryDecoder {
         return { type: "image", tag, images: imagesFromTensor(tensor) };
       case "text":
         return { type: "text", tag, text: textFromTensor(tensor) };
+      case "pr_curves":
+        return prCurveItem(tag, tensor);
       default:
         return { type: "foreign", tag, kind: `plugin:${plugin || "tensor"}` };
     }

@@ -1,7 +1,7 @@
 // Builds serialized tensorboard.Event payloads. Scalars, the hot path, are encoded by hand straight into the
 // file writer's buffer (a protobufjs encode costs ~2 µs; this costs a fraction); everything else goes through
 // protobufjs. test/events/encode.test.ts checks the hand encoding against protobufjs on random input.
-import { EventProto, SummaryProto, TextPluginDataProto, DT } from "./schema";
+import { EventProto, PrCurvePluginDataProto, SummaryProto, TextPluginDataProto, DT } from "./schema";
 import { maskedCrc32c } from "./record";
 import type { Histogram } from "./histogram";
 import type { EventFileWriter } from "./file-writer";
@@ -146,6 +146,22 @@ export function textValue(tag: string, text: string): SummaryValueInit {
       dtype: DT.STRING,
       tensor_shape: { dim: [{ size: 1 }] },
       string_val: [Buffer.from(text, "utf8")],
+    },
+  };
+}
+
+/** A PR curve as PyTorch's add_pr_curve stores it: plugin "pr_curves", float tensor [6, n] in float_val. */
+export function prCurveValue(tag: string, rows: number[], numThresholds: number): SummaryValueInit {
+  return {
+    tag,
+    metadata: pluginMetadata(
+      "pr_curves",
+      PrCurvePluginDataProto.encode({ version: 0, num_thresholds: numThresholds }).finish(),
+    ),
+    tensor: {
+      dtype: DT.FLOAT,
+      tensor_shape: { dim: [{ size: 6 }, { size: numThresholds }] },
+      float_val: rows,
     },
   };
 }

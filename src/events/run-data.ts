@@ -2,6 +2,7 @@
 import { countForeign, emptyReadStats, type ReadStats, type RecordSink } from "./reader";
 import type { EventRecord, HparamsData, ImageData, SummaryItem } from "./decode";
 import type { Histogram } from "./histogram";
+import type { PrCurve } from "./pr-curve";
 
 /** Columnar scalar series: parallel arrays of `length` points, in file order. */
 export interface ScalarSeries {
@@ -85,6 +86,7 @@ export interface RunData {
   histograms: Map<string, StepPoint<Histogram>[]>;
   images: Map<string, StepPoint<ImageData[]>[]>;
   texts: Map<string, StepPoint<string>[]>;
+  prCurves: Map<string, StepPoint<PrCurve>[]>;
   /** Serialized GraphDefs, newest last. */
   graphs: Buffer[];
   hparams: HparamsData[];
@@ -99,6 +101,7 @@ export function emptyRun(name: string): RunData {
     histograms: new Map(),
     images: new Map(),
     texts: new Map(),
+    prCurves: new Map(),
     graphs: [],
     hparams: [],
     stats: emptyReadStats(),
@@ -127,11 +130,18 @@ function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number
       return pushPoint(run.images, item.tag, { step, wallTime, value: item.images });
     case "text":
       return pushPoint(run.texts, item.tag, { step, wallTime, value: item.text });
+    case "prCurve":
+      return pushPoint(run.prCurves, item.tag, { step, wallTime, value: item.curve });
     case "hparams":
       run.hparams.push(item.hparams);
       return;
     case "foreign":
       return countForeign(run.stats, item.kind);
+    default: {
+      // A kind added to SummaryItem but not stored here would be dropped without a word: make it a type error.
+      const unhandled: never = item;
+      throw new Error(`no storage for summary item ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -94,6 +94,7 @@ message AttrValue {
 }
 
 message TextPluginData { int32 version = 1; }
+message PrCurvePluginData { int32 version = 1; uint32 num_thresholds = 2; }
 
 message ProtoValue {
   oneof kind {
@@ -137,6 +138,7 @@ export const HistogramProtoType = type("HistogramProto");
 export const TensorProtoType = type("TensorProto");
 export const GraphDefProto = type("GraphDef");
 export const TextPluginDataProto = type("TextPluginData");
+export const PrCurvePluginDataProto = type("PrCurvePluginData");
 export const HParamsPluginDataProto = type("HParamsPluginData");
 
 /** TensorFlow DataType numbers used here (types.proto). */

@@ -1,6 +1,5 @@
 // SummaryWriter: PyTorch's torch.utils.tensorboard.SummaryWriter in camelCase, writing TensorBoard event files
 // without TensorFlow. Every argument is checked at the call, so bad input never surfaces later in a flush.
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { EventFileWriter } from "./file-writer";
 import {
@@ -8,6 +7,7 @@ import {
   graphEventPayload,
   histogramValue,
   imageValue,
+  prCurveValue,
   summaryEventPayload,
   textValue,
   type SummaryValueInit,
@@ -23,7 +23,20 @@ import {
 import { encodePng, type RgbaImage } from "../image/png";
 import { modelToGraphDef, type ModelLike } from "./graph";
 import { checkHparams, hparamsSummaryValues } from "./hparams";
+import { computePrCurve, prCurveRowsOf, type PrCurveCounts } from "./pr-curve";
 import { renderPng, type VegaLiteSpec } from "../views/render";
+import {
+  checkStep,
+  checkTag,
+  defaultLogdir,
+  scalarOf,
+  valuesOf,
+  wallTimeOf,
+  type ScalarInput,
+  type ValuesInput,
+} from "./writer-args";
+
+export { defaultLogdir, type ScalarInput, type ValuesInput } from "./writer-args";
 
 export interface SummaryWriterOptions {
   /** Seconds between automatic flushes of buffered events (default 2). */
@@ -31,64 +44,6 @@ export interface SummaryWriterOptions {
   /** Appended to the default logdir name, as PyTorch's `comment`. */
   comment?: string;
   filenameSuffix?: string;
-}
-
-/** A number, or anything with one element (a rank-0 or size-1 tf.Tensor). */
-export type ScalarInput = number | { dataSync(): ArrayLike<number>; size?: number };
-export type ValuesInput = ArrayLike<number> | { dataSync(): ArrayLike<number> };
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad2 = (n: number): string => String(n).padStart(2, "0");
-
-/** PyTorch's default: runs/<Mon><DD>_<HH>-<MM>-<SS>_<host><comment>. */
-export function defaultLogdir(comment = "", now = new Date()): string {
-  const stamp = `${MONTHS[now.getMonth()]}${pad2(now.getDate())}_${pad2(now.getHours())}-${pad2(now.getMinutes())}-${pad2(now.getSeconds())}`;
-  return join("runs", `${stamp}_${hostname()}${comment}`);
-}
-
-function checkTag(tag: unknown, method: string): asserts tag is string {
-  if (typeof tag !== "string" || tag === "") {
-    throw new TypeError(
-      `${method}: tag must be a non-empty string, got ${typeof tag === "string" ? '""' : String(tag)}`,
-    );
-  }
-}
-
-function checkStep(step: number | undefined, method: string): number {
-  if (step === undefined) return 0;
-  if (typeof step !== "number" || !Number.isInteger(step)) {
-    throw new TypeError(`${method}: step must be an integer, got ${String(step)}`);
-  }
-  return step;
-}
-
-function wallTimeOf(wallTime: number | undefined, method: string): number {
-  if (wallTime === undefined) return Date.now() / 1000;
-  // TensorBoard's Rust loader stops reading a file at a NaN wall time, so never write one.
-  if (!Number.isFinite(wallTime))
-    throw new RangeError(`${method}: wallTime must be finite seconds, got ${wallTime}`);
-  return wallTime;
-}
-
-function scalarOf(value: ScalarInput, method: string): number {
-  if (typeof value === "number") return value;
-  if (value && typeof value.dataSync === "function") {
-    const data = value.dataSync();
-    if (data.length !== 1)
-      throw new RangeError(`${method}: value must have exactly one element, got ${data.length}`);
-    return data[0];
-  }
-  throw new TypeError(`${method}: value must be a number or a one-element tensor, got ${String(value)}`);
-}
-
-function valuesOf(values: ValuesInput, method: string): ArrayLike<number> {
-  if (values && typeof (values as { dataSync?: unknown }).dataSync === "function") {
-    return (values as { dataSync(): ArrayLike<number> }).dataSync();
-  }
-  if (values && typeof (values as ArrayLike<number>).length === "number") return values as ArrayLike<number>;
-  throw new TypeError(
-    `${method}: values must be an array, a typed array or a tf.Tensor, got ${String(values)}`,
-  );
 }
 
 export class SummaryWriter {
@@ -247,6 +202,47 @@ export class SummaryWriter {
     for (const value of hparamsSummaryValues(checked, Object.keys(metrics)))
       this.appendSummary(file, step, wallTime, [value]);
     for (const [tag, v] of Object.entries(metrics)) appendScalarEvent(file, tag, v, step, wallTime);
+  }
+
+  /**
+   * A precision-recall curve of binary `labels` (0/1 or booleans) against `predictions` in [0, 1], as PyTorch's
+   * add_pr_curve computes it (default 127 thresholds; PyTorch also caps it there, we do not).
+   */
+  addPrCurve(
+    tag: string,
+    labels: ValuesInput | ArrayLike<boolean>,
+    predictions: ValuesInput,
+    step?: number,
+    options: { numThresholds?: number; weights?: number | ValuesInput; wallTime?: number } = {},
+  ): void {
+    checkTag(tag, "addPrCurve");
+    const { numThresholds = 127, weights = 1 } = options;
+    const curve = computePrCurve(
+      valuesOf(labels, "addPrCurve"),
+      valuesOf(predictions, "addPrCurve"),
+      numThresholds,
+      typeof weights === "number" ? weights : valuesOf(weights, "addPrCurve"),
+      "addPrCurve",
+    );
+    this.appendPrCurve(tag, prCurveRowsOf(curve, "addPrCurve"), step, options.wallTime, "addPrCurve");
+  }
+
+  /** A PR curve from counts computed elsewhere (PyTorch's add_pr_curve_raw): six arrays of one length. */
+  addPrCurveRaw(tag: string, counts: PrCurveCounts, step?: number, wallTime?: number): void {
+    checkTag(tag, "addPrCurveRaw");
+    this.appendPrCurve(tag, prCurveRowsOf(counts, "addPrCurveRaw"), step, wallTime, "addPrCurveRaw");
+  }
+
+  private appendPrCurve(
+    tag: string,
+    rows: number[],
+    step: number | undefined,
+    wallTime: number | undefined,
+    method: string,
+  ): void {
+    const s = checkStep(step, method);
+    const t = wallTimeOf(wallTime, method);
+    this.appendSummary(this.file(), s, t, [prCurveValue(tag, rows, rows.length / 6)]);
   }
 
   /** A vega-lite spec (the JS counterpart of a matplotlib figure) rendered to a PNG image. */

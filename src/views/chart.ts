@@ -50,3 +50,22 @@ export function formatNumber(v: number | null | undefined): string {
     ? v.toExponential(3)
     : String(Number(v.toPrecision(5)));
 }
+
+/**
+ * The spec pieces of a chart that shows one logged step at a time: a slider over the step indices (left out of a
+ * still image, which shows `fixedIndex`), a filter on the data's `index` field, and a subtitle naming the step.
+ */
+export function oneStepAtATime(tag: string, steps: number[], fixedIndex?: number): Record<string, unknown> {
+  const last = steps.length - 1;
+  const selected = fixedIndex === undefined ? "stepIndex" : String(fixedIndex);
+  const slider = {
+    name: "stepIndex",
+    value: last,
+    bind: { input: "range", min: 0, max: Math.max(last, 0), step: 1, name: "step index " },
+  };
+  return {
+    ...(fixedIndex === undefined ? { params: [slider] } : {}),
+    transform: [{ filter: `datum.index == ${selected}` }],
+    title: { text: tag, subtitle: { expr: `'step ' + ${JSON.stringify(steps)}[${selected}]` } },
+  };
+}

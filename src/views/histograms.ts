@@ -3,7 +3,7 @@
 // equal-width bins over the range of all steps, spreading each bucket's count uniformly over its width.
 import type { Histogram } from "../events/histogram";
 import { runWithTag, runsOf, type RunsSource } from "./source";
-import { VegaLiteChart, formatNumber, textTable } from "./chart";
+import { VegaLiteChart, formatNumber, oneStepAtATime, textTable } from "./chart";
 import type { Displayable } from "../display";
 import { makeInteractive } from "../interactive";
 
@@ -81,23 +81,9 @@ function spec(
   options: HistogramsOptions,
   fixedIndex?: number,
 ): Record<string, unknown> {
-  const last = steps.length - 1;
-  const selected = fixedIndex === undefined ? "stepIndex" : String(fixedIndex);
   return {
     data: { values: bars },
-    ...(fixedIndex === undefined
-      ? {
-          params: [
-            {
-              name: "stepIndex",
-              value: last,
-              bind: { input: "range", min: 0, max: Math.max(last, 0), step: 1, name: "step index " },
-            },
-          ],
-        }
-      : {}),
-    transform: [{ filter: `datum.index == ${selected}` }],
-    title: { text: tag, subtitle: { expr: `'step ' + ${JSON.stringify(steps)}[${selected}]` } },
+    ...oneStepAtATime(tag, steps, fixedIndex),
     width: options.width ?? 420,
     height: options.height ?? 220,
     mark: { type: "rect", tooltip: true },

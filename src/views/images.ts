@@ -5,7 +5,7 @@ import { escapeHtml } from "../html";
 import type { ImageData } from "../events/decode";
 import { runWithTag, runsOf, type RunsSource } from "./source";
 import { VEGA_LITE_MIME, VEGA_LITE_SCHEMA } from "./render";
-import { textTable } from "./chart";
+import { oneStepAtATime, textTable } from "./chart";
 
 export interface ImagesOptions {
   run?: string;
@@ -46,18 +46,10 @@ export class ImagesView {
     this.spec = {
       $schema: VEGA_LITE_SCHEMA,
       data: { values },
-      params: [
-        {
-          name: "stepIndex",
-          value: frames.length - 1,
-          bind: { input: "range", min: 0, max: frames.length - 1, step: 1, name: "step index " },
-        },
-      ],
-      transform: [{ filter: "datum.index == stepIndex" }],
-      title: {
-        text: tag,
-        subtitle: { expr: `'step ' + ${JSON.stringify(frames.map((f) => f.step))}[stepIndex]` },
-      },
+      ...oneStepAtATime(
+        tag,
+        frames.map((f) => f.step),
+      ),
       width,
       height,
       mark: { type: "image", width, height, aspect: false },

@@ -13,9 +13,11 @@ interface TensorSeries {
   plugin: string | null;
   steps: number[];
   values: (number | string)[][];
+  shapes: number[][];
 }
 interface RunOut {
   tensors: Record<string, TensorSeries>;
+  pr_thresholds?: Record<string, number>;
   graph_nodes: [string, string, string[]][];
   hparams?: Record<string, unknown>;
 }
@@ -34,6 +36,7 @@ test(
       writer.addHistogram("w", [-1, 0, 1, 1], 1);
       writer.addImage("img", { shape: [1, 2, 3], data: new Float32Array(6).fill(1) });
       writer.addText("note", "hello **world**", 2);
+      writer.addPrCurve("pr", [1, 0, 1, 1, 0], [0.9, 0.8, 0.4, 0, 0.5], 3, { numThresholds: 3 });
       writer.addHparams({ lr: 0.5, opt: "sgd" }, { "hparam/acc": 0.25 }, { runName: "hp" });
       const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2, name: "fc" })] });
       writer.addGraph(model);
@@ -69,6 +72,16 @@ test(
       assert.equal(main.tensors.img.plugin, "images");
       assert.deepEqual(main.tensors["note/text_summary"].values, [["hello **world**"]]);
       assert.equal(main.tensors["note/text_summary"].plugin, "text");
+      // rows TP, FP, TN, FN, precision, recall at thresholds 0, 0.5, 1 (hand-computed in pr-curve.test.ts)
+      assert.equal(main.tensors.pr.plugin, "pr_curves");
+      assert.deepEqual(main.tensors.pr.shapes, [[6, 3]]);
+      assert.deepEqual(main.pr_thresholds, { pr: 3 });
+      const pr = main.tensors.pr.values[0] as number[];
+      assert.deepEqual(pr.slice(0, 12), [3, 1, 0, 2, 2, 0, 0, 0, 2, 0, 2, 3]);
+      assert.deepEqual(
+        pr.slice(12).map((v) => Number(v.toFixed(6))),
+        [0.6, 0.333333, 0, 1, 0.333333, 0],
+      );
       const nodes = new Map(main.graph_nodes.map(([name, op, inputs]) => [name, { op, inputs }]));
       assert.deepEqual(nodes.get("fc/Dense"), { op: "Dense", inputs: [...nodes.get("fc/Dense")!.inputs] });
       assert.ok(nodes.get("fc/Dense")!.inputs.includes("fc/kernel"));
