@@ -33,9 +33,17 @@ export interface BestF1 {
   recall: number;
 }
 
+/** How many thresholds to draw: as TensorBoard, the tail where nothing is predicted positive (TP + FP = 0) goes. */
+function drawnThresholds(curve: PrCurve): number {
+  let end = curve.thresholds.length;
+  while (end > 1 && curve.truePositives[end - 1] + curve.falsePositives[end - 1] === 0) end--;
+  return end;
+}
+
+/** The chart's rows: every step's thresholds up to the last where anything is predicted positive. */
 export function prCurvePoints(points: { step: number; value: PrCurve }[]): PrPoint[] {
   return points.flatMap(({ step, value }, index) =>
-    value.thresholds.map((threshold, i) => ({
+    value.thresholds.slice(0, drawnThresholds(value)).map((threshold, i) => ({
       step,
       index,
       threshold,
@@ -73,7 +81,7 @@ function spec(
     ...oneStepAtATime(tag, steps, fixedIndex),
     width: options.width ?? 320,
     height: options.height ?? 320,
-    mark: { type: "line", point: true, tooltip: true },
+    mark: { type: "line", point: { size: 12 }, tooltip: true },
     encoding: {
       x: { field: "recall", title: "recall", ...unit },
       y: { field: "precision", title: "precision", ...unit },

@@ -37,7 +37,16 @@ test("prCurves: a slider over steps, one curve per step, best F1 per step in the
       data: { values: unknown[] };
     };
     assert.equal(spec.params[0].bind.max, 1);
-    assert.equal(spec.data.values.length, 6, "3 thresholds x 2 steps");
+    // Threshold 1 predicts nothing positive at either step: left out, as TensorBoard does (its precision is 0/0).
+    assert.deepEqual(
+      spec.data.values.map((v) => [v.step, v.threshold]),
+      [
+        [0, 0],
+        [0, 0.5],
+        [1, 0],
+        [1, 0.5],
+      ],
+    );
     assert.match(String(bundle["image/svg+xml"]), /^<svg/);
 
     const vega = await import("vega");
