@@ -34,7 +34,7 @@ test("prCurves: a slider over steps, one curve per step, best F1 per step in the
     );
     const spec = bundle[VEGA_LITE_MIME] as {
       params: { bind: { max: number } }[];
-      data: { values: unknown[] };
+      data: { values: { step: number; threshold: number }[] };
     };
     assert.equal(spec.params[0].bind.max, 1);
     // Threshold 1 predicts nothing positive at either step: left out, as TensorBoard does (its precision is 0/0).
