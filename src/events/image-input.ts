@@ -79,21 +79,26 @@ export function imageToRgba(input: ImageInput, format: ImageFormat = "CHW"): Rgb
 }
 
 /** A batch tiled into a grid of `ncols` columns (PyTorch's make_grid, no padding), as RGBA. */
-export function imagesToGrid(input: ImageInput, format: ImagesFormat = "NCHW", ncols = 8): RgbaImage {
-  const shape = checkInput(input, "addImages' images");
+export function imagesToGrid(
+  input: ImageInput,
+  format: ImagesFormat = "NCHW",
+  ncols = 8,
+  method = "addImages",
+): RgbaImage {
+  const shape = checkInput(input, `${method}' images`);
   if (shape.length !== 4) {
     throw new RangeError(
-      `addImages expects a batch of rank 4, got shape [${shape}]. Accepted shapes: [N, C, H, W] ("NCHW", the default) ` +
+      `${method} expects a batch of rank 4, got shape [${shape}]. Accepted shapes: [N, C, H, W] ("NCHW", the default) ` +
         `or [N, H, W, C] ("NHWC"), with C = 1, 3 or 4; use addImage for a single image.`,
     );
   }
   const [n, c, h, w] = format === "NCHW" ? shape : [shape[0], shape[3], shape[1], shape[2]];
   if (!CHANNELS.includes(c))
     throw new RangeError(
-      `addImages: ${c} channels in shape [${shape}] read as "${format}"; accepted: 1, 3 or 4 channels. ` +
+      `${method}: ${c} channels in shape [${shape}] read as "${format}"; accepted: 1, 3 or 4 channels. ` +
         `For a batch laid out [N, H, W, C] pass { dataformats: "NHWC" }.`,
     );
-  if (n === 0) throw new RangeError("addImages needs at least one image, got N = 0");
+  if (n === 0) throw new RangeError(`${method} needs at least one image, got N = 0`);
   const { values, scale } = valuesOf(input);
   const cols = Math.min(ncols, n);
   const rows = Math.ceil(n / cols);

@@ -1,5 +1,6 @@
 // SummaryWriter: PyTorch's torch.utils.tensorboard.SummaryWriter in camelCase, writing TensorBoard event files
 // without TensorFlow. Every argument is checked at the call, so bad input never surfaces later in a flush.
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EventFileWriter } from "./file-writer";
 import {
@@ -23,6 +24,13 @@ import {
 import { encodePng, type RgbaImage } from "../image/png";
 import { modelToGraphDef, type ModelLike } from "./graph";
 import { checkHparams, hparamsSummaryValues } from "./hparams";
+import {
+  projectorConfigText,
+  writeEmbedding,
+  type EmbeddingEntry,
+  type EmbeddingMatrix,
+  type EmbeddingOptions,
+} from "./embedding";
 import { computePrCurve, prCurveRowsOf, type PrCurveCounts } from "./pr-curve";
 import { renderPng, type VegaLiteSpec } from "../views/render";
 import {
@@ -51,6 +59,7 @@ export class SummaryWriter {
   private readonly options: SummaryWriterOptions;
   private main: EventFileWriter;
   private readonly subWriters = new Map<string, EventFileWriter>();
+  private readonly embeddings: EmbeddingEntry[] = [];
 
   constructor(logdir?: string, options: SummaryWriterOptions = {}) {
     if (logdir !== undefined && typeof logdir !== "string") {
@@ -243,6 +252,17 @@ export class SummaryWriter {
     const s = checkStep(step, method);
     const t = wallTimeOf(wallTime, method);
     this.appendSummary(this.file(), s, t, [prCurveValue(tag, rows, rows.length / 6)]);
+  }
+
+  /**
+   * Points for TensorBoard's projector, as PyTorch's add_embedding: files beside the event files (see
+   * embedding.ts), listed in <logdir>/projector_config.pbtxt, which is rewritten with every embedding of this writer.
+   */
+  addEmbedding(mat: EmbeddingMatrix, options: EmbeddingOptions = {}): void {
+    if (options.tag !== undefined) checkTag(options.tag, "addEmbedding");
+    const step = checkStep(options.step, "addEmbedding");
+    this.embeddings.push(writeEmbedding(this.logdir, mat, { ...options, step }));
+    writeFileSync(join(this.logdir, "projector_config.pbtxt"), projectorConfigText(this.embeddings));
   }
 
   /** A vega-lite spec (the JS counterpart of a matplotlib figure) rendered to a PNG image. */
