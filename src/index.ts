@@ -12,6 +12,7 @@ export type { Displayable, DisplayOptions, MimeBundle } from "./display";
 export { SummaryWriter } from "./events/writer";
 export type { SummaryWriterOptions } from "./events/writer";
 export type { PrCurve, PrCurveCounts } from "./events/pr-curve";
+export type { EmbeddingMatrix, EmbeddingOptions } from "./events/embedding";
 export { readEvents } from "./events/reader";
 export type { ReadStats } from "./events/reader";
 export { loadLogdir } from "./events/logdir";
@@ -29,9 +30,9 @@ export type { ScalarsOptions } from "./views/scalars";
 export { histograms, HistogramsView } from "./views/histograms";
 export type { HistogramsOptions } from "./views/histograms";
 export { images, ImagesView } from "./views/images";
+export type { ImagesOptions } from "./views/images";
 export { prCurves, PrCurvesView } from "./views/pr-curves";
 export type { PrCurvesOptions } from "./views/pr-curves";
-export type { ImagesOptions } from "./views/images";
 export { liveScalars, LiveScalars } from "./views/live";
 export type { LiveScalarsOptions } from "./views/live";
 // Where a CNN looks: the CAM family, localisation/faithfulness metrics, the synthetic shapes dataset (docs/cam.md).

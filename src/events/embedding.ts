@@ -115,6 +115,10 @@ function sprite(images: ImageInput, n: number): { png: Buffer; tile: [number, nu
   return { png: encodePng(square), tile: [width, height] };
 }
 
+/** PyTorch's step folder, str(step).zfill(5): "00007", "-0003". */
+const stepFolder = (step: number): string =>
+  step < 0 ? `-${String(-step).padStart(4, "0")}` : String(step).padStart(5, "0");
+
 /** PyTorch's escaping of a tag into one folder name. */
 const folderOf = (tag: string): string =>
   tag.replace(/%/g, "%25").replace(/\//g, "%2f").replace(/\\/g, "%5c");
@@ -127,7 +131,7 @@ export function writeEmbedding(
 ): EmbeddingEntry {
   const rows = rowsOf(mat);
   const { tag = "default", step = 0 } = options;
-  const subdir = `${String(step).padStart(5, "0")}/${folderOf(tag)}`;
+  const subdir = `${stepFolder(step)}/${folderOf(tag)}`;
   const metadata =
     options.metadata === undefined
       ? undefined
@@ -137,7 +141,7 @@ export function writeEmbedding(
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "tensors.tsv"), rows.map((row) => row.join("\t")).join("\n") + "\n");
   const entry: EmbeddingEntry = {
-    tensorName: `${tag}:${String(step).padStart(5, "0")}`,
+    tensorName: `${tag}:${stepFolder(step)}`,
     tensorPath: `${subdir}/tensors.tsv`,
   };
   if (metadata !== undefined) {

@@ -85,7 +85,7 @@ export function imagesToGrid(
   ncols = 8,
   method = "addImages",
 ): RgbaImage {
-  const shape = checkInput(input, `${method}' images`);
+  const shape = checkInput(input, `${method}: the images`);
   if (shape.length !== 4) {
     throw new RangeError(
       `${method} expects a batch of rank 4, got shape [${shape}]. Accepted shapes: [N, C, H, W] ("NCHW", the default) ` +
