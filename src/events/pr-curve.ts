@@ -124,5 +124,10 @@ export function prCurveRowsOf(counts: PrCurveCounts, method: string): number[] {
     if (!row || row.length !== n)
       throw new RangeError(`${method}: ${name} must have ${n} entries, like truePositives`);
   }
+  return prCurveRows(counts);
+}
+
+/** The six rows flattened in their stored order, as the [6, n] tensor holds them. */
+export function prCurveRows(counts: PrCurveCounts): number[] {
   return PR_CURVE_ROWS.flatMap((name) => Array.from(counts[name]));
 }

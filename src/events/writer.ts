@@ -31,7 +31,7 @@ import {
   type EmbeddingMatrix,
   type EmbeddingOptions,
 } from "./embedding";
-import { computePrCurve, prCurveRowsOf, type PrCurveCounts } from "./pr-curve";
+import { computePrCurve, prCurveRows, prCurveRowsOf, type PrCurveCounts } from "./pr-curve";
 import { renderPng, type VegaLiteSpec } from "../views/render";
 import {
   checkStep,
@@ -233,7 +233,7 @@ export class SummaryWriter {
       typeof weights === "number" ? weights : valuesOf(weights, "addPrCurve"),
       "addPrCurve",
     );
-    this.appendPrCurve(tag, prCurveRowsOf(curve, "addPrCurve"), step, options.wallTime, "addPrCurve");
+    this.appendPrCurve(tag, prCurveRows(curve), step, options.wallTime, "addPrCurve");
   }
 
   /** A PR curve from counts computed elsewhere (PyTorch's add_pr_curve_raw): six arrays of one length. */
