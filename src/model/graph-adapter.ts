@@ -14,7 +14,7 @@ import {
 } from "./graph-topology";
 import { flattenScopes, scopeTree, type ScopeRow } from "./graph-scopes";
 import { guidedExecute } from "./guided";
-import { resolveGraphNode } from "./graph-names";
+import { resolveGraphNode, shortestUniqueSuffixes } from "./graph-names";
 import type {
   InspectableModel,
   ModelNode,
@@ -27,11 +27,12 @@ import type {
 } from "./types";
 
 class GraphNode implements ModelNode {
-  constructor(readonly op: OpNode) {}
+  constructor(
+    readonly op: OpNode,
+    /** The shortest suffix of the name that names it alone. */
+    readonly address: string,
+  ) {}
   get name(): string {
-    return this.op.name;
-  }
-  get address(): string {
     return this.op.name;
   }
   get kind(): string {
@@ -61,7 +62,8 @@ export class GraphModelAdapter implements InspectableModel {
 
   constructor(readonly source: tf.GraphModel) {
     this.order = executionOrder(graphOf(source)).filter(isOp);
-    this.#nodes = this.order.map((op) => new GraphNode(op));
+    const addresses = shortestUniqueSuffixes(this.order.map((n) => n.name));
+    this.#nodes = this.order.map((op, i) => new GraphNode(op, addresses[i]));
     this.#byOp = new Map(this.#nodes.map((n) => [n.op, n]));
   }
 

@@ -22,11 +22,15 @@ function ambiguous(ref: string, names: string[]): Error {
   );
 }
 
-export function resolveGraphNode(order: OpNode[], rows: ScopeRow[], wanted: string): OpNode {
+export function resolveGraphNode(
+  order: OpNode[],
+  rows: ScopeRow[],
+  wanted: string,
+  scopes = scopesOf(order),
+): OpNode {
   const ref = nodeNameOf(wanted).replace(/\/+$/, "");
   const exact = order.find((n) => n.name === ref);
   if (exact) return exact;
-  const scopes = scopesOf(order);
   const scopeOutput = (scope: string) => {
     const position = new Map(order.map((n, i) => [n, i]));
     const ops = order.filter((n) => n.name.startsWith(`${scope}/`));
@@ -47,4 +51,53 @@ export function resolveGraphNode(order: OpNode[], rows: ScopeRow[], wanted: stri
   throw new Error(
     `no node or name scope "${wanted}" in this GraphModel; nearest names: ${nearestNames(ref, candidates).join(", ")}`,
   );
+}
+
+/**
+ * For each name, its shortest suffix (whole "/" segments) that no other name ends with and that is no name
+ * scope, so that it resolves to that node alone ("Conv_1/Relu6").
+ */
+export function shortestUniqueSuffixes(names: string[]): string[] {
+  const counts = new Map<string, number>();
+  const scopes = new Set<string>();
+  for (const name of names) {
+    const parts = name.split("/");
+    for (let k = 1; k <= parts.length; k++) {
+      const suffix = parts.slice(-k).join("/");
+      counts.set(suffix, (counts.get(suffix) ?? 0) + 1);
+      if (k < parts.length) scopes.add(parts.slice(0, k).join("/"));
+    }
+  }
+  return names.map((name) => {
+    const parts = name.split("/");
+    for (let k = 1; k < parts.length; k++) {
+      const suffix = parts.slice(-k).join("/");
+      if (counts.get(suffix) === 1 && ![...scopes].some((s) => s === suffix || s.endsWith(`/${suffix}`)))
+        return suffix;
+    }
+    return name;
+  });
+}
+
+/** The shortest suffix of a scope (or node) name that resolves to the same node: how summary rows are named. */
+export function shortScopeNames(order: OpNode[], rows: ScopeRow[]): Map<ScopeRow, string> {
+  const scopes = scopesOf(order);
+  const names = new Map<ScopeRow, string>();
+  for (const row of rows) {
+    const parts = row.scope.split("/");
+    let name = row.scope;
+    for (let k = 1; k < parts.length; k++) {
+      const suffix = parts.slice(-k).join("/");
+      try {
+        if (resolveGraphNode(order, rows, suffix, scopes) === row.output) {
+          name = suffix;
+          break;
+        }
+      } catch {
+        // ambiguous or unknown: try a longer suffix
+      }
+    }
+    names.set(row, name);
+  }
+  return names;
 }

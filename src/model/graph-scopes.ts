@@ -26,8 +26,6 @@ interface Trie {
   first: number;
 }
 
-const PASS_THROUGH = new Set(["Identity", "IdentityN", "NoOp"]);
-
 function buildTrie(order: OpNode[]): Trie {
   const root: Trie = { segment: "", scope: "", kids: new Map(), first: 0 };
   order.forEach((node, index) => {
@@ -84,11 +82,12 @@ export function scopeTree(order: OpNode[]): ScopeRow[] {
   };
   const root = buildTrie(order);
   let top = [...root.kids.values()].sort((a, b) => a.first - b.first).map((k) => convert(k, k.segment, 1));
-  // unwrap a wrapper scope: one scope beside nothing but pass-through ops (e.g. the converter's final Identity)
+  // unwrap a wrapper scope: one scope holding most of the ops, beside a few lone ops (the converter's final
+  // Identity or Softmax): its children become the top level, as a LayersModel's layers are
   for (;;) {
     const scopes = top.filter((r) => r.children.length > 0);
-    const rest = top.filter((r) => r.children.length === 0);
-    if (scopes.length !== 1 || !rest.every((r) => r.ops.every((n) => PASS_THROUGH.has(n.op)))) break;
+    const outside = top.filter((r) => r !== scopes[0]).reduce((n, r) => n + r.ops.length, 0);
+    if (scopes.length !== 1 || outside >= scopes[0].ops.length) break;
     top = top.flatMap((r) => (r === scopes[0] ? r.children : [r]));
   }
   return relevel(top, 1);

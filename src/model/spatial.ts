@@ -8,3 +8,10 @@ export function spatialNodes(model: InspectableModel): string[] {
     .filter((n) => model.outputShape(n)?.length === 4)
     .map((n) => `"${n.address}"`);
 }
+
+/** A long list shortened to its first and last entries (the last are those nearest the output). */
+export function elide(names: string[], max = 12): string {
+  if (names.length <= max) return names.join(", ");
+  const tail = Math.ceil(max / 2) + 1;
+  return [...names.slice(0, max - tail), "…", ...names.slice(-tail)].join(", ");
+}

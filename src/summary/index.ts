@@ -92,6 +92,7 @@ export function summary(
     const { interactive: _interactive, ...staticOptions } = options;
     return makeInteractive("summary", model, staticOptions);
   }
-  const resolved = resolveOptions(options);
+  // a graph's rows are told apart by their scope names, so they are shown unless asked not to be
+  const resolved = resolveOptions(isGraphModel(model) ? { varNames: true, ...options } : options);
   return new ModelSummary(buildSummaryData(collect(model, options), resolved));
 }

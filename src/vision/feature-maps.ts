@@ -11,7 +11,7 @@ import {
   type NodeRef,
 } from "../model";
 import { batchInputs } from "../model/inputs";
-import { spatialNodes } from "../model/spatial";
+import { elide, spatialNodes } from "../model/spatial";
 import { renderGrid, type GridTile } from "../image/grid";
 import { colorize, valueRange, type ColormapName, type Colormap, type ValueRange } from "../image/colormap";
 import type { RgbaImage } from "../image/png";
@@ -59,7 +59,7 @@ function notSpatial(model: InspectableModel, node: ModelNode, shape: string): Er
   const spatial = spatialNodes(model);
   return new RangeError(
     `layer "${node.name}" (${node.kind}) outputs ${shape}, not feature maps [batch, height, width, ` +
-      `channels]; layers with spatial outputs: ${spatial.slice(0, 12).join(", ") || "none"}`,
+      `channels]; layers with spatial outputs: ${elide(spatial) || "none"}`,
   );
 }
 
