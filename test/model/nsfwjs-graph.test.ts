@@ -175,7 +175,7 @@ test("summary is hierarchical by name scope, works without inputSize, and names 
   const s = summary(g, { depth: 10 });
   const text = s.toString();
   assert.match(text, /├─NameScope \(expanded_conv_3\): 1-6 /);
-  assert.match(text, /│    └─_FusedConv2D \(expanded_conv_3\/expand\): 2-10 /);
+  assert.match(text, /│ {4}└─_FusedConv2D \(expanded_conv_3\/expand\): 2-10 /);
   const conv1 = s.rows.find((r) => r.name === "Conv_1");
   assert.ok(conv1, "a row for the Conv_1 scope");
   assert.deepEqual(conv1.outputShapes[0], [1, 7, 7, 1792]);
