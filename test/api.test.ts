@@ -11,6 +11,9 @@ const EXPECTED_EXPORTS = [
   // display protocol (kernel-ext/)
   "DISPLAY_SYMBOL",
   "display",
+  // any model: one interface over LayersModels and GraphModels, and a loader (src/model/)
+  "inspectModel",
+  "loadModel",
   // model structure (src/summary/, src/models/)
   "summary",
   "models",
@@ -42,6 +45,7 @@ const EXPECTED_EXPORTS = [
   "AblationCAM",
   "CamResult",
   "CAM_METHODS",
+  "tokensToGrid",
   "pointingGame",
   "deletionCurve",
   "insertionCurve",

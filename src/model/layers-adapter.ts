@@ -56,7 +56,8 @@ export class LayersModelAdapter implements InspectableModel {
   }
 
   get inputs(): TensorSpec[] {
-    return this.source.inputs.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype }));
+    const names = this.source.inputNames;
+    return this.source.inputs.map((t, i) => ({ name: names[i] ?? t.name, shape: t.shape, dtype: t.dtype }));
   }
 
   get outputs(): TensorSpec[] {
