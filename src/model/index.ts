@@ -19,6 +19,11 @@ function describe(model: unknown): string {
   return model.constructor?.name ?? "an object";
 }
 
+/** Whether `model` is a GraphModel (for the two places that render the kinds differently: summary, addGraph). */
+export function isGraphModel(model: unknown): model is tf.GraphModel {
+  return model instanceof tf.GraphModel || model instanceof GraphModelAdapter;
+}
+
 /** The model interface for a LayersModel or GraphModel (one adapter per model, reused). */
 export function inspectModel(model: AnyModel, caller = "this function"): InspectableModel {
   if (isAdapter(model)) return model;
