@@ -193,6 +193,13 @@ export class GraphModelAdapter implements InspectableModel {
     return false;
   }
 
+  describePath(node: ModelNode): string {
+    const op = this.opOf(node);
+    const quote = (ops: OpNode[]) => ops.filter(isOp).map((n) => `"${n.name}"`).join(", ");
+    const consumers = this.order.filter((n) => n.inputs.includes(op));
+    return [quote(op.inputs), `"${op.name}"`, quote(consumers)].filter((s) => s !== "").join(" → ");
+  }
+
   kernel(node: ModelNode): NodeKernel | null {
     const conv = this.convOf(this.opOf(node));
     if (!conv) return null;

@@ -86,6 +86,8 @@ export interface InspectableModel {
   run(inputs: tf.Tensor[], options?: RunOptions): RunResult;
   /** Whether output `outputIndex` is computed from `node`. */
   outputDependsOn(node: ModelNode, outputIndex: number): boolean;
+  /** The node between its inputs and its consumers, "a" → "node" → "b", for error messages (graphs only). */
+  describePath?(node: ModelNode): string;
   /** The node's 2-D convolution kernel, or null when it has none. A new tensor. */
   kernel(node: ModelNode): NodeKernel | null;
 }

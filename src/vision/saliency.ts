@@ -8,6 +8,7 @@ import { tf } from "../backend";
 import { tfjsSeed } from "../data/seeded-random";
 import { inspectModel, type AnyModel, type InspectableModel, type ModelInputs } from "../model";
 import { batchInputs } from "../model/inputs";
+import { explainGradientFailure } from "../model/gradient-errors";
 import {
   classCountOfSource,
   resolveOutput,
@@ -131,7 +132,13 @@ function inputGradients(
     kept = tf.keep(scores.clone());
     return scores.sum();
   });
-  const list = tf.tidy(() => gradient(varying));
+  let list: tf.Tensor[];
+  try {
+    list = tf.tidy(() => gradient(varying));
+  } catch (error) {
+    kept?.dispose();
+    throw explainGradientFailure(p.model, error, "saliency");
+  }
   const rowScores = Array.from(kept!.dataSync());
   kept!.dispose();
   let k = 0;

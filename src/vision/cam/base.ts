@@ -20,6 +20,7 @@ import {
   type ScoreSource,
 } from "../../model/score-source";
 import { spatialNodes } from "../../model/spatial";
+import { explainGradientFailure } from "../../model/gradient-errors";
 import { CamResult } from "./result";
 import { checkTargets, resolveTargets, type CamTargets, type ResolvedTargets } from "./targets";
 
@@ -228,7 +229,7 @@ export abstract class BaseCAM {
     let resolved: ResolvedTargets | undefined;
     let failure: unknown;
     const samples = range(inputs[this.imageInput].shape[0]);
-    const rawGradients = tf.grad((a: tf.Tensor) => {
+    const differentiate = tf.grad((a: tf.Tensor) => {
       // An exception inside tf.grad would strand the tensors its tape saved, so failures are carried out of it.
       try {
         const { scored } = runScored(this.model, inputs, this.scoreSource, {
@@ -241,7 +242,14 @@ export abstract class BaseCAM {
         failure = error;
         return tf.sum(tf.mul(a, 0));
       }
-    })(raw);
+    });
+    let rawGradients: tf.Tensor;
+    try {
+      rawGradients = differentiate(raw);
+    } catch (error) {
+      tf.dispose([raw, ...(output ? [output] : [])]);
+      throw explainGradientFailure(this.model, error, this.name);
+    }
     if (failure !== undefined) {
       tf.dispose([raw, rawGradients, ...(output ? [output] : [])]);
       throw failure;

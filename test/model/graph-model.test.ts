@@ -1,0 +1,109 @@
+// The GraphModel adapter on a small frozen graph with hand-known structure (conv → relu → maxpool → reshape →
+// dense → softmax): guided backprop against the same network written with tf ops, and the errors a graph can
+// cause: an op without a gradient, ops that need executeAsync.
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { tf, guidedBackprop, vanillaGradients, GradCAM, featureMaps, summary } from "../../src/index";
+import { b64, loadTinyGraphModel } from "../summary/graph-fixture";
+
+let g: tf.GraphModel;
+let x: tf.Tensor4D;
+before(async () => {
+  g = await loadTinyGraphModel();
+  x = tf.randomUniform([2, 8, 8, 3], -1, 1, "float32", 4) as tf.Tensor4D;
+});
+
+const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
+/** The same network from its weights, with the guided gate written out: backward R·1[x>0]·1[R>0]. */
+function guidedByHand(targets: number[]): tf.Tensor {
+  const w = (name: string) => g.weights[name][0];
+  const gate = tf.customGrad(((y: tf.Tensor) => ({
+    value: tf.clone(y),
+    gradFunc: (dy: tf.Tensor) => tf.relu(dy),
+  })) as never) as (y: tf.Tensor) => tf.Tensor;
+  return tf.tidy(() =>
+    tf.grad((input: tf.Tensor) => {
+      const conv = tf.add(
+        tf.conv2d(input as tf.Tensor4D, w("model/conv1/kernel") as tf.Tensor4D, 1, "same"),
+        w("model/conv1/bias"),
+      );
+      const pooled = tf.maxPool(gate(tf.relu(conv)) as tf.Tensor4D, 2, 2, "valid");
+      const logits = tf.add(
+        tf.matMul(pooled.reshape([-1, 64]), w("model/dense/kernel") as tf.Tensor2D),
+        w("model/dense/bias"),
+      );
+      return tf.sum(tf.mul(logits, tf.oneHot(targets, 5)));
+    })(x),
+  );
+}
+
+test("guided backprop on a GraphModel equals the guided rule written out by hand", () => {
+  const start = tf.memory().numTensors;
+  const guided = guidedBackprop(g, x, { targets: [1, 3], output: "model/dense/BiasAdd" });
+  const expected = guidedByHand([1, 3]);
+  assert.ok(maxAbs(guided.attributions, expected) < 1e-6);
+  const vanilla = vanillaGradients(g, x, { targets: [1, 3], output: "dense/BiasAdd" });
+  assert.ok(maxAbs(vanilla.attributions, expected) > 1e-3, "the gate changes the answer on this input");
+  tf.dispose(expected);
+  guided.dispose();
+  vanilla.dispose();
+  assert.equal(tf.memory().numTensors, start);
+});
+
+test("an index counts the summary's depth-1 rows", () => {
+  const maps = featureMaps(g, 1, x); // 0 conv1, 1 pool
+  assert.equal(maps.layerName, "model/pool/MaxPool");
+  assert.deepEqual(maps.activations.shape, [2, 4, 4, 4]);
+  maps.dispose();
+  assert.deepEqual(
+    summary(g, { inputSize: [1, 8, 8, 3] })
+      .rows.filter((r) => r.depth === 1)
+      .map((r) => r.name),
+    ["conv1", "pool", "flatten", "dense", "Identity"],
+  );
+});
+
+test("an op without a gradient is named, with the path around it", async () => {
+  const withEinsum = await loadTinyGraphModel((nodes) => [
+    ...nodes.map((n) =>
+      n.name === "model/flatten/Reshape" ? { ...n, input: ["model/mix/Einsum", "model/flatten/shape"] } : n,
+    ),
+    {
+      name: "model/mix/Einsum",
+      op: "Einsum",
+      input: ["model/pool/MaxPool"],
+      attr: { equation: { s: b64("abcd->abcd") }, N: { i: "1" }, T: { type: "DT_FLOAT" } },
+    },
+  ]);
+  const path =
+    /the gradient cannot pass through op "Einsum" \(node "model\/mix\/Einsum", on the path "model\/pool\/MaxPool" → "model\/mix\/Einsum" → "model\/flatten\/Reshape"\)/;
+  const start = tf.memory().numTensors;
+  assert.throws(() => vanillaGradients(withEinsum, x, { targets: [0, 0] }), path);
+  assert.throws(
+    () => new GradCAM(withEinsum, { targetLayer: "conv1" }).compute(x, { targets: [0, 0] }),
+    path,
+  );
+
+  // the CAM at a layer after the op has a gradient
+  const after = new GradCAM(withEinsum, { targetLayer: "conv1", output: "model/mix/Einsum" });
+  assert.ok(after, "scoring a node before the op is allowed");
+  withEinsum.dispose();
+});
+
+test("a graph with ops that need executeAsync is a clear error at the call", async () => {
+  const withWhere = await loadTinyGraphModel((nodes) => [
+    ...nodes,
+    {
+      name: "model/boxes/Where",
+      op: "Where",
+      input: ["model/conv1/Relu"],
+      attr: { T: { type: "DT_FLOAT" } },
+    },
+  ]);
+  assert.throws(
+    () => featureMaps(withWhere, "conv1", x),
+    /this GraphModel has control-flow or dynamic ops that tfjs runs only with executeAsync: "model\/boxes\/Where" \(Where\)/,
+  );
+  withWhere.dispose();
+});
