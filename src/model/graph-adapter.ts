@@ -59,6 +59,7 @@ export class GraphModelAdapter implements InspectableModel {
   readonly #byOp: Map<OpNode, GraphNode>;
   #scopes?: ScopeRow[];
   #shapes?: Map<OpNode, Shape> | null;
+  readonly #resolved = new Map<string, GraphNode>();
 
   constructor(readonly source: tf.GraphModel) {
     this.order = executionOrder(graphOf(source)).filter(isOp);
@@ -113,7 +114,13 @@ export class GraphModelAdapter implements InspectableModel {
         `a GraphModel's node is named by a string (full name, unique suffix or name scope) or indexed by a number, got ${typeof ref === "object" ? "a layer object" : typeof ref}`,
       );
     }
-    return this.nodeOf(resolveGraphNode(this.order, flattenScopes(this.scopes()), ref));
+    // names are resolved once per adapter: features resolve the same names on every call
+    let node = this.#resolved.get(ref);
+    if (!node) {
+      node = this.nodeOf(resolveGraphNode(this.order, flattenScopes(this.scopes()), ref));
+      this.#resolved.set(ref, node);
+    }
+    return node;
   }
 
   nodeOf(op: OpNode): GraphNode {
