@@ -20,7 +20,7 @@ export type { LoadOptions, Logdir, RunData, ScalarSeries } from "./events/logdir
 export { fitCallback } from "./events/fit-callback";
 export type { FitCallbackOptions } from "./events/fit-callback";
 // Any model a user has: one interface over LayersModels and GraphModels, and a loader for either (src/model/).
-export { inspectModel, loadModel } from "./model/public";
+export { inspectModel, loadModel, saveModel } from "./model/public";
 export type {
   AnyModel,
   InspectableModel,

@@ -14,6 +14,7 @@ const EXPECTED_EXPORTS = [
   // any model: one interface over LayersModels and GraphModels, and a loader (src/model/)
   "inspectModel",
   "loadModel",
+  "saveModel",
   // model structure (src/summary/, src/models/)
   "summary",
   "models",

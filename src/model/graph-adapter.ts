@@ -202,7 +202,11 @@ export class GraphModelAdapter implements InspectableModel {
 
   describePath(node: ModelNode): string {
     const op = this.opOf(node);
-    const quote = (ops: OpNode[]) => ops.filter(isOp).map((n) => `"${n.name}"`).join(", ");
+    const quote = (ops: OpNode[]) =>
+      ops
+        .filter(isOp)
+        .map((n) => `"${n.name}"`)
+        .join(", ");
     const consumers = this.order.filter((n) => n.inputs.includes(op));
     return [quote(op.inputs), `"${op.name}"`, quote(consumers)].filter((s) => s !== "").join(" → ");
   }

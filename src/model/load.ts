@@ -1,7 +1,7 @@
 // loadModel(path): a model.json from disk, whichever kind it is. tfjs needs a file:// handler (tfjs-node only) and
 // the caller to know the kind beforehand (loadLayersModel vs loadGraphModel); this reads model.json and its weight
 // shards with fs on any backend and picks the loader from the file's own "format" / topology.
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tf } from "../backend";
 
@@ -69,4 +69,33 @@ export async function loadModel(path: string): Promise<tf.LayersModel | tf.Graph
   const artifacts = await artifactsOf(path, json);
   const handler = tf.io.fromMemory(artifacts);
   return isGraphModelJson(json) ? tf.loadGraphModel(handler) : tf.loadLayersModel(handler);
+}
+
+/** Weight data as one buffer (tfjs 4 may hand it over as several). */
+function weightBytes(data: tf.io.ModelArtifacts["weightData"]): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  const parts = Array.isArray(data) ? data : [data];
+  return Buffer.concat(parts.map((part) => new Uint8Array(part)));
+}
+
+/**
+ * Saves a LayersModel or GraphModel as `dir/model.json` + `dir/weights.bin`, the layout `loadModel` (and tfjs'
+ * own loaders) read, on any backend. Returns the model.json path.
+ */
+export async function saveModel(model: tf.LayersModel | tf.GraphModel, dir: string): Promise<string> {
+  const path = join(dir, "model.json");
+  await mkdir(dir, { recursive: true });
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  if (!artifacts) throw new Error("saveModel: tfjs handed over no model artifacts");
+  const { weightData, weightSpecs, ...rest } = artifacts;
+  const json = { ...rest, weightsManifest: [{ paths: ["weights.bin"], weights: weightSpecs ?? [] }] };
+  await writeFile(join(dir, "weights.bin"), weightBytes(weightData));
+  await writeFile(path, JSON.stringify(json));
+  return path;
 }

@@ -106,3 +106,34 @@ test("a graph with ops that need executeAsync is a clear error at the call", asy
   );
   withWhere.dispose();
 });
+
+test("models.freeze writes a Sequential CNN as a frozen graph; saveModel/loadModel round-trip both kinds", async () => {
+  const { models, saveModel, loadModel } = await import("../../src/index");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const cnn = models.smallCnn() as tf.Sequential;
+  const frozen = await models.freeze(cnn);
+  const dir = mkdtempSync(join(tmpdir(), "tensorscope-save-"));
+  try {
+    const layersBack = (await loadModel(await saveModel(cnn, join(dir, "layers")))) as tf.LayersModel;
+    const graphBack = (await loadModel(await saveModel(frozen, join(dir, "graph")))) as tf.GraphModel;
+    assert.ok(layersBack instanceof tf.LayersModel && graphBack instanceof tf.GraphModel);
+    const input = tf.randomUniform([2, 28, 28, 1], 0, 1, "float32", 8);
+    const expected = cnn.predict(input) as tf.Tensor;
+    for (const m of [frozen, layersBack, graphBack]) {
+      const got = m.predict(input) as tf.Tensor;
+      assert.ok(maxAbs(got, expected) < 1e-6);
+      got.dispose();
+    }
+    assert.deepEqual(
+      summary(graphBack)
+        .rows.filter((r) => r.depth === 1)
+        .map((r) => r.name),
+      ["conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "dense", "Identity"],
+    );
+    tf.dispose([input, expected]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
