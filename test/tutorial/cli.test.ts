@@ -77,3 +77,22 @@ test(
     }
   },
 );
+
+test("--help lists every command and exits 0; <command> --help prints that command's usage", () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  for (const args of [["--help"], ["-h"], ["help"]]) {
+    const result = run(args);
+    assert.equal(result.status, 0, args.join(" "));
+    for (const command of ["kernel", "nbtest", "tutorial"])
+      assert.match(result.stdout, new RegExp(`^  ${command} `, "m"));
+  }
+  for (const command of ["kernel", "nbtest", "tutorial"]) {
+    const result = run([command, "--help"]);
+    assert.equal(result.status, 0, `${command} --help`);
+    assert.match(result.stdout, new RegExp(`^usage:\\n  tensorscope ${command}`));
+    assert.doesNotMatch(result.stdout, /commands:/);
+  }
+  const unknown = run(["bogus"]);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown command "bogus"/);
+});
