@@ -1,3 +1,4 @@
+/* global require */
 // Loaded before every test file (scripts/run-tests.mjs): property tests run with one fixed seed, so a run on any
 // machine generates the same cases and a failure is reproducible. TENSORSCOPE_TEST_SEED=<n> picks another seed,
 // TENSORSCOPE_TEST_SEED=random a new one per run (printed, to rerun a failure with it). A test that passes its own
@@ -13,6 +14,7 @@ if (asked === "random") {
   console.log(`# fast-check seed ${seed} (TENSORSCOPE_TEST_SEED=${seed} reruns it)`);
 } else if (asked !== undefined && asked !== "") {
   seed = Number(asked);
-  if (!Number.isInteger(seed)) throw new Error(`TENSORSCOPE_TEST_SEED must be an integer or "random", got "${asked}"`);
+  if (!Number.isInteger(seed))
+    throw new Error(`TENSORSCOPE_TEST_SEED must be an integer or "random", got "${asked}"`);
 }
 fc.configureGlobal({ ...fc.readConfigureGlobal(), seed });
