@@ -83,9 +83,16 @@ export class GraphModelAdapter implements InspectableModel {
   get outputs(): TensorSpec[] {
     return this.source.outputs.map((t) => ({
       name: nodeNameOf(t.name),
-      shape: specShape(t.shape),
+      shape: t.shape ? specShape(t.shape) : this.probedOutputShape(nodeNameOf(t.name)),
       dtype: t.dtype,
     }));
+  }
+
+  /** A graph without a signature declares no output shapes: one run on zeros tells them (batch left open). */
+  private probedOutputShape(name: string): Shape {
+    const op = graphOf(this.source).nodes[name];
+    const shape = op && this.#byOp.has(op) ? this.outputShape(this.nodeOf(op)) : null;
+    return shape ? [null, ...shape.slice(1)] : [];
   }
 
   nodes(): ModelNode[] {

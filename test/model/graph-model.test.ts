@@ -137,3 +137,28 @@ test("models.freeze writes a Sequential CNN as a frozen graph; saveModel/loadMod
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("deletion/insertion curves and gradient ascent give the same answers on a LayersModel and its frozen graph", async () => {
+  const { models, deletionCurve, insertionCurve, gradientAscent } = await import("../../src/index");
+  const cnn = models.smallCnn({ seed: 2 } as never) as tf.Sequential;
+  const frozen = await models.freeze(cnn);
+  const images = tf.randomUniform([2, 28, 28, 1], 0, 1, "float32", 12) as tf.Tensor4D;
+  const maps = tf.randomUniform([2, 28, 28], 0, 1, "float32", 13);
+  const start = tf.memory().numTensors;
+  for (const curve of [deletionCurve, insertionCurve]) {
+    const onLayers = curve(cnn, images, maps, { steps: 4 });
+    const onGraph = curve(frozen, images, maps, { steps: 4 });
+    onGraph.curves.flat().forEach((v, i) => assert.ok(Math.abs(v - onLayers.curves.flat()[i]) < 1e-5));
+  }
+  const options = { steps: 3, seed: 1 };
+  for (const objective of [{ class: 3 }, { layer: "conv2", filter: [0, 5] }]) {
+    const onLayers = gradientAscent(cnn, objective, options);
+    const onGraph = gradientAscent(frozen, objective, options);
+    assert.ok(maxAbs(onLayers.images, onGraph.images) < 1e-4, JSON.stringify(objective));
+    onLayers.dispose();
+    onGraph.dispose();
+  }
+  assert.equal(tf.memory().numTensors, start);
+  tf.dispose([images, maps]);
+  frozen.dispose();
+});
