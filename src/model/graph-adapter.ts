@@ -218,6 +218,12 @@ export class GraphModelAdapter implements InspectableModel {
     return [quote(op.inputs), `"${op.name}"`, quote(consumers)].filter((s) => s !== "").join(" → ");
   }
 
+  weights(node: ModelNode): { name: string; value: tf.Tensor }[] {
+    return this.opOf(node)
+      .inputs.filter((i) => i.op === "Const" && this.source.weights[i.name]?.[0])
+      .map((i) => ({ name: i.name, value: this.source.weights[i.name][0] }));
+  }
+
   kernel(node: ModelNode): NodeKernel | null {
     const conv = this.convOf(this.opOf(node));
     if (!conv) return null;

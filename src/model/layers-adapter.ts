@@ -103,6 +103,10 @@ export class LayersModelAdapter implements InspectableModel {
     return outputDependsOn(this.source, this.layerOf(node), outputIndex);
   }
 
+  weights(node: ModelNode): { name: string; value: tf.Tensor }[] {
+    return this.layerOf(node).weights.map((w) => ({ name: w.originalName ?? w.name, value: w.read() }));
+  }
+
   kernel(node: ModelNode): NodeKernel | null {
     const layer = this.layerOf(node);
     const kind = layer.getClassName();

@@ -88,6 +88,11 @@ export interface InspectableModel {
   outputDependsOn(node: ModelNode, outputIndex: number): boolean;
   /** The node between its inputs and its consumers, "a" → "node" → "b", for error messages (graphs only). */
   describePath?(node: ModelNode): string;
+  /**
+   * The node's weights by name: a layer's variables' current values, or the constants a graph op reads. The
+   * tensors belong to the model (do not dispose them).
+   */
+  weights(node: ModelNode): { name: string; value: tf.Tensor }[];
   /** The node's 2-D convolution kernel, or null when it has none. A new tensor. */
   kernel(node: ModelNode): NodeKernel | null;
 }

@@ -51,6 +51,22 @@ test("guided backprop on a GraphModel equals the guided rule written out by hand
   assert.equal(tf.memory().numTensors, start);
 });
 
+test("a node's weights: the constants a graph op reads, a layer's variables", async () => {
+  const { inspectModel, models } = await import("../../src/index");
+  const weights = inspectModel(g).weights(inspectModel(g).resolve("model/conv1/BiasAdd"));
+  assert.deepEqual(
+    weights.map((w) => [w.name, w.value.shape]),
+    [["model/conv1/bias", [4]]],
+  );
+  const cnn = models.smallCnn();
+  const layerWeights = inspectModel(cnn).weights(inspectModel(cnn).resolve("conv1"));
+  assert.deepEqual(
+    layerWeights.map((w) => w.value.shape),
+    [[3, 3, 1, 16], [16]],
+  );
+  cnn.dispose();
+});
+
 test("an index counts the summary's depth-1 rows", () => {
   const maps = featureMaps(g, 1, x); // 0 conv1, 1 pool
   assert.equal(maps.layerName, "model/pool/MaxPool");
