@@ -154,14 +154,18 @@ export class GraphModelAdapter implements InspectableModel {
     const shapes = this.inputs.map((s) => s.shape.map((d, i) => (i === 0 && d === null ? 1 : d)));
     if (shapes.some((s) => s.includes(null)) || asyncOps(this.order).length > 0) return null;
     const result = new Map<OpNode, Shape>();
-    tf.tidy(() => {
-      const feeds = this.inputs.map((s, i) => tf.zeros(shapes[i] as number[], s.dtype));
-      const values = this.source.execute(
-        feeds,
-        this.order.map((n) => n.name),
-      ) as tf.Tensor[];
-      this.order.forEach((n, i) => result.set(n, values[i].shape));
-    });
+    try {
+      tf.tidy(() => {
+        const feeds = this.inputs.map((s, i) => tf.zeros(shapes[i] as number[], s.dtype));
+        const values = this.source.execute(
+          feeds,
+          this.order.map((n) => n.name),
+        ) as tf.Tensor[];
+        this.order.forEach((n, i) => result.set(n, values[i].shape));
+      });
+    } catch {
+      return null; // a graph that does not run on zeros: shapes are learnt when it runs on the user's input
+    }
     return result;
   }
 
