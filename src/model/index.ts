@@ -21,7 +21,7 @@ function describe(model: unknown): string {
 
 /** Whether `model` is a GraphModel (for the two places that render the kinds differently: summary, addGraph). */
 export function isGraphModel(model: unknown): model is tf.GraphModel {
-  return model instanceof tf.GraphModel || model instanceof GraphModelAdapter;
+  return model instanceof tf.GraphModel;
 }
 
 /** The model interface for a LayersModel or GraphModel (one adapter per model, reused). */

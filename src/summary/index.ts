@@ -11,6 +11,7 @@ import { renderText } from "./render-text";
 import type { Collected, SummaryData, SummaryOptions } from "./types";
 import type { Displayable } from "../display";
 import { makeInteractive } from "../interactive";
+import { isGraphModel } from "../model";
 
 export type { ColumnName, Shape, SummaryOptions, SummaryRow, SummaryTotals } from "./types";
 
@@ -47,10 +48,6 @@ export class ModelSummary {
   [DISPLAY_SYMBOL](): MimeBundle {
     return { "text/plain": this.toString(), "text/html": renderHtml(this.#data) };
   }
-}
-
-function isGraphModel(model: unknown): model is tf.GraphModel {
-  return model instanceof tf.GraphModel;
 }
 
 function collect(model: tf.LayersModel | tf.GraphModel, options: SummaryOptions): Collected {
