@@ -61,8 +61,10 @@ export class AscentResult extends ImageView {
     readonly objectives: number[],
     /** Mean objective per step. */
     readonly history: number[],
+    /** What went wrong that did not stop the ascent, e.g. an objective that went down (also in the text). */
+    readonly warnings: string[] = [],
   ) {
-    super(image, description);
+    super(image, [description, ...warnings.map((w) => `warning: ${w}`)].join("\n"));
   }
 
   dispose(): void {
@@ -97,6 +99,17 @@ function pick(values: tf.Tensor2D, indices: number[]): tf.Tensor1D {
   // tf.oneHot refuses a depth of 1: a single channel is picked as it is
   if (values.shape[1] === 1) return values.reshape([-1]) as tf.Tensor1D;
   return tf.sum(tf.mul(values, tf.oneHot(indices, values.shape[1])), 1) as tf.Tensor1D;
+}
+
+function checkObjective(objective: unknown): asserts objective is AscentObjective {
+  const shown = objective === undefined ? "nothing" : (JSON.stringify(objective) ?? String(objective));
+  const isObject = typeof objective === "object" && objective !== null;
+  if (!isObject || !("class" in objective || ("layer" in objective && "filter" in objective))) {
+    throw new TypeError(
+      `gradientAscent(model, objective): the objective must be { class: index } (a class score) or ` +
+        `{ layer: name, filter: index } (a filter's mean activation); got ${shown}`,
+    );
+  }
 }
 
 function makeTarget(model: tf.LayersModel, objective: AscentObjective, usePreRelu: boolean): Target {
@@ -181,6 +194,7 @@ export function gradientAscent(
   objective: AscentObjective,
   options: GradientAscentOptions = {},
 ): AscentResult {
+  checkObjective(objective);
   const [height, width, channels] = inputSize(model, options);
   const target = makeTarget(model, objective, options.preRelu ?? true);
   const steps = options.steps ?? 128;
@@ -191,6 +205,7 @@ export function gradientAscent(
     throw new RangeError(`jitter must be a non-negative integer, got ${jitter}`);
   const [lo, hi] = options.inputRange ?? [0, 1];
   const seed = options.seed ?? 0;
+  const decorrelate = options.decorrelate ?? channels === 3;
   const random = seededRandom(seed);
   const param = new ImageParam({
     batch: target.indices.length,
@@ -198,7 +213,7 @@ export function gradientAscent(
     width,
     channels,
     parameterization: options.parameterization ?? "fft",
-    decorrelate: options.decorrelate ?? channels === 3,
+    decorrelate,
     seed,
   });
   try {
@@ -245,11 +260,24 @@ export function gradientAscent(
     const images = param.images();
     const picture = render(images, target, last);
     const description = `gradient ascent on ${target.name} ${target.indices.join(", ")}: ${steps} steps, objective ${last.map(formatTick).join(", ")}`;
-    return new AscentResult(picture, description, images, last, history);
+    const warnings = ascentWarnings(history, decorrelate, options.decorrelate === undefined);
+    return new AscentResult(picture, description, images, last, history, warnings);
   } finally {
     param.dispose();
     optimizer.dispose();
   }
+}
+
+/** An ascent whose objective ends below where it started found nothing; say so, and what likely caused it. */
+export function ascentWarnings(history: number[], decorrelate: boolean, byDefault: boolean): string[] {
+  if (history.length < 2 || history[history.length - 1] >= history[0]) return [];
+  const from = formatTick(history[0]);
+  const to = formatTick(history[history.length - 1]);
+  const cause = decorrelate
+    ? ` Decorrelated colour${byDefault ? " (on by default for 3 channels)" : ""} mixes channels with ImageNet's ` +
+      "colour statistics, which may not suit this model's data: try { decorrelate: false }, or a smaller learningRate."
+    : " Try a smaller learningRate or more steps.";
+  return [`the objective went down (from ${from} to ${to}) instead of up.${cause}`];
 }
 
 function render(images: tf.Tensor4D, target: Target, objectives: number[]): RgbaImage {

@@ -1,6 +1,7 @@
 // Checks an input tensor against a model's input shape before anything runs, so that a wrong rank or size is
 // reported at the call that caused it. A single image without its batch axis is accepted and batched.
 import { tf } from "../backend";
+import { withShapeHint } from "../model/shape-hint";
 
 interface InputShaped {
   inputs: { shape: (number | null)[] }[];
@@ -43,8 +44,12 @@ export function batchInput(
   const mismatch = expected.slice(1).some((d, i) => d !== null && input.shape[i + 1 - offset] !== d);
   if (!rankOk || mismatch) {
     throw new RangeError(
-      `${what} of shape ${showShape(input.shape)} does not fit model "${model.name}", which expects ` +
-        `${showShape(expected)} (or one sample ${showShape(expected.slice(1))})`,
+      withShapeHint(
+        `${what} of shape ${showShape(input.shape)} does not fit model "${model.name}", which expects ` +
+          `${showShape(expected)} (or one sample ${showShape(expected.slice(1))})`,
+        input.shape,
+        expected,
+      ),
     );
   }
   if (offset === 0) return { x: input, batched: false };

@@ -148,8 +148,14 @@ test("readEvents streams the records of one file in order", async () => {
   }
 });
 
-test("loadLogdir rejects what is not a directory", () => {
-  assert.throws(() => loadLogdir("/definitely/not/here"), /is not a directory/);
+test("loadLogdir rejects what is not a directory, naming the absolute path and the mistake", () => {
+  assert.throws(() => loadLogdir("/definitely/not/here"), /"\/definitely\/not\/here" does not exist/);
+  const relativeMissing = "no-such-logdir-here";
+  assert.throws(
+    () => loadLogdir(relativeMissing),
+    (error: Error) => error.message.includes(`(${join(process.cwd(), relativeMissing)}) does not exist`),
+  );
+  assert.throws(() => loadLogdir(__filename), /is a file, not a folder/);
 });
 
 test("tags are never confused between files read one after another (the read buffer is reused)", () => {
