@@ -4,6 +4,7 @@
 import { tf } from "../../backend";
 import { outputDependsOn, resolveLayer, runModel, type Layer, type LayerRef } from "../graph";
 import { CamResult } from "./result";
+import { withShapeHint } from "../../model/shape-hint";
 import { checkTargets, classCountOf, resolveTargets, type CamTargets, type ResolvedTargets } from "./targets";
 
 export interface CamOptions {
@@ -79,6 +80,7 @@ export abstract class BaseCAM {
         raw,
         classes: forward.targets.classes,
         scores,
+        input: x,
       });
     } finally {
       tf.dispose([forward.activations, forward.gradients, forward.output].filter((t) => t !== null));
@@ -167,11 +169,13 @@ function checkInput(model: tf.LayersModel, input: tf.Tensor, method: string): tf
   const fits =
     input.rank === 4 && expected.length === 4 && expected.every((d, i) => d === null || d === input.shape[i]);
   if (!fits) {
-    const hint =
-      input.rank === expected.length - 1 ? "; add the batch dimension with input.expandDims(0)" : "";
     throw new RangeError(
-      `${method}.compute expects a batch of images shaped like the model input [${expected.map((d) => d ?? "batch")}], ` +
-        `got [${input.shape}]${hint}`,
+      withShapeHint(
+        `${method}.compute expects a batch of images shaped like the model input [${expected.map((d) => d ?? "batch")}], ` +
+          `got [${input.shape}]`,
+        input.shape,
+        expected,
+      ),
     );
   }
   return input as tf.Tensor4D;
