@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `tensorscope kernel [--connection-file F]`, `tensorscope kernel install|uninstall [...]`, `tensorscope nbtest ...`.
+// `tensorscope setup`, `tensorscope kernel [--connection-file F]`, `tensorscope kernel install|uninstall [...]`,
+// `tensorscope nbtest ...`.
 import { parseArgs } from "node:util";
-import { installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
+import { defaultLocation, installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
 
 const USAGE = `usage:
   tensorscope kernel --connection-file <file>          run the Jupyter kernel (started by Jupyter)
+  tensorscope setup                                     make the native TensorFlow backend load in this project
   tensorscope kernel install [--user | --sys-prefix | --prefix <dir>] [--name <name>] [--python <python>]
+                     (default: the project's .venv if it has one, else --user)
   tensorscope kernel uninstall [--user | --sys-prefix | --prefix <dir>] [--name <name>]
   tensorscope nbtest <notebook or folder...> [--lax] [--update] [--timeout <seconds>] [--kernel <name>]
                      [--sanitize-with <file>]
@@ -23,7 +26,8 @@ function location(values: {
   if (chosen > 1) throw new UsageError("choose one of --user, --sys-prefix, --prefix");
   if (values.prefix !== undefined) return { prefix: values.prefix };
   if (values["sys-prefix"]) return { sysPrefix: true, python: values.python };
-  return { user: true };
+  if (values.user) return { user: true };
+  return defaultLocation();
 }
 
 function kernelSpecCommand(action: "install" | "uninstall", args: string[]): number {
@@ -71,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === "kernel") {
     await runKernel(rest);
     return -1; // keeps running
+  }
+  if (command === "setup") {
+    const { setupCommand } = await import("./setup");
+    return setupCommand(rest);
   }
   if (command === "nbtest") {
     const { nbtestCommand } = await import("./nbtest/command");

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { CLI_PATH, PACKAGE_VERSION } from "./paths";
+import { CLI_PATH, PACKAGE_VERSION, projectVenv } from "./paths";
 
 export const KERNEL_NAME = "tensorscope";
 export const DISPLAY_NAME = "TypeScript (tensorscope)";
@@ -28,6 +28,15 @@ export function kernelSpec(): KernelSpec {
     interrupt_mode: "signal",
     metadata: { tensorscope_version: PACKAGE_VERSION },
   };
+}
+
+/**
+ * Where `kernel install` puts the kernelspec when no location is given: the project's .venv (so that the
+ * Jupyter of that environment runs the project's own tensorscope), else the user's Jupyter data directory.
+ */
+export function defaultLocation(): InstallLocation {
+  const venv = projectVenv();
+  return venv ? { prefix: venv } : { user: true };
 }
 
 /** jupyter_core's per-user data directory. */
