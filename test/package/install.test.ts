@@ -245,7 +245,7 @@ test("a user's project: install the tarball, set up, import from ESM/CJS/TypeScr
   await t.test("kernel install from the project puts the kernel into the project's .venv", () => {
     // The project's Python environment: a bare venv that sees the repository's Jupyter packages through a .pth
     // file (creating a venv and pip-installing JupyterLab would take minutes and need the package index).
-    ok("python3", ["-m", "venv", "--without-pip", ".venv"]);
+    ok(REPO_PYTHON, ["-m", "venv", "--without-pip", ".venv"]); // the same Python version as the repository's
     const site = ok(join(project, ".venv", "bin", "python"), [
       "-c",
       "import sysconfig; print(sysconfig.get_path('purelib'))",
