@@ -206,6 +206,7 @@ export function gradientAscent(
   const [lo, hi] = options.inputRange ?? [0, 1];
   const seed = options.seed ?? 0;
   const decorrelate = options.decorrelate ?? channels === 3;
+  if (decorrelate && channels !== 3) throw new RangeError(decorrelateMismatch(model, channels));
   const random = seededRandom(seed);
   const param = new ImageParam({
     batch: target.indices.length,
@@ -266,6 +267,19 @@ export function gradientAscent(
     param.dispose();
     optimizer.dispose();
   }
+}
+
+/** Decorrelated colour mixes RGB; say what the model takes instead, and whether it looks channels-first. */
+function decorrelateMismatch(model: tf.LayersModel, channels: number): string {
+  const shape = model.inputs[0].shape;
+  const channelsFirst =
+    shape[1] === 3
+      ? ` (its input [${shape.map((d) => d ?? "batch").join(", ")}] looks channels-first; gradient ascent makes channels-last images)`
+      : "";
+  return (
+    `decorrelated colour needs 3 input channels; the model takes ${channels}${channelsFirst}: ` +
+    "leave out decorrelate (it is on by default only for 3 channels)"
+  );
 }
 
 /** An ascent whose objective ends below where it started found nothing; say so, and what likely caused it. */

@@ -15,6 +15,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -242,7 +243,7 @@ test("a user's project: install the tarball, set up, import from ESM/CJS/TypeScr
   const deep = join(project, "notebooks", "deep");
   const notebookPath = join(deep, "explore.ipynb");
 
-  await t.test("kernel install from the project puts the kernel into the project's .venv", () => {
+  await t.test("with a .venv, setup links the widgets and kernel install puts the kernel there", () => {
     // The project's Python environment: a bare venv that sees the repository's Jupyter packages through a .pth
     // file (creating a venv and pip-installing JupyterLab would take minutes and need the package index).
     ok(REPO_PYTHON, ["-m", "venv", "--without-pip", ".venv"]); // the same Python version as the repository's
@@ -262,6 +263,15 @@ test("a user's project: install the tarball, set up, import from ESM/CJS/TypeScr
       );
       chmodSync(launcher, 0o755);
     }
+    // Run again now that the project has a .venv: nothing to rebuild, and the widgets' extension is linked.
+    const again = ok("npx", ["tensorscope", "setup"]);
+    assert.match(again.stdout, /native binding already loads; nothing to do/);
+    const extension = join(project, ".venv", "share", "jupyter", "labextensions", "tensorscope-widgets");
+    assert.equal(
+      realpathSync(extension),
+      realpathSync(join(project, "node_modules", "tensorscope", "widgets", "labextension")),
+    );
+    assert.ok(existsSync(join(extension, "package.json")));
     const result = ok("npx", ["tensorscope", "kernel", "install"]);
     const kernelDir = join(project, ".venv", "share", "jupyter", "kernels", "tensorscope");
     assert.match(

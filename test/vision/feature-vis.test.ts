@@ -187,8 +187,16 @@ test("bad objectives and options are clear errors without leaks", () => {
   );
   assert.throws(
     () => gradientAscent(gray, { class: 0 }, { decorrelate: true }),
-    /decorrelated colour needs 3 input channels; the model takes 1/,
+    /decorrelated colour needs 3 input channels; the model takes 1: leave out decorrelate/,
   );
+  const channelsFirst = tf.sequential({
+    layers: [tf.layers.conv2d({ inputShape: [3, 8, 8], filters: 2, kernelSize: 3 }), tf.layers.flatten()],
+  });
+  assert.throws(
+    () => gradientAscent(channelsFirst, { class: 0 }, { decorrelate: true }),
+    /the model takes 8 \(its input \[batch, 3, 8, 8\] looks channels-first/,
+  );
+  channelsFirst.dispose();
   assert.throws(
     () => gradientAscent(dense, { class: 0 }),
     /needs an image input \[batch, height, width, channels\]/,
