@@ -81,10 +81,13 @@ export function uninstallKernelSpec(location: InstallLocation, name = KERNEL_NAM
   return dir;
 }
 
-/** The kernel directories Jupyter searches, in its order (JUPYTER_PATH, user, env, system). */
+/**
+ * The kernel directories Jupyter searches, in its order (JUPYTER_PATH, user, env, system), with the project's
+ * .venv as the env when none is active (where `kernel install` puts the kernel by default).
+ */
 export function kernelSearchPath(): string[] {
   const fromEnv = (process.env.JUPYTER_PATH ?? "").split(delimiter).filter(Boolean);
-  const env = process.env.VIRTUAL_ENV ?? process.env.CONDA_PREFIX;
+  const env = process.env.VIRTUAL_ENV ?? process.env.CONDA_PREFIX ?? projectVenv();
   const dataDirs = [...fromEnv, userDataDir(), ...(env ? [join(env, "share", "jupyter")] : [])];
   dataDirs.push("/usr/local/share/jupyter", "/usr/share/jupyter");
   return dataDirs.map((dir) => join(dir, "kernels"));

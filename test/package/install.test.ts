@@ -288,7 +288,8 @@ test("a user's project: install the tarball, set up, import from ESM/CJS/TypeScr
     () => {
       mkdirSync(deep, { recursive: true });
       writeFileSync(notebookPath, JSON.stringify(notebook(NOTEBOOK_CELLS), null, 1));
-      const passed = run("npx", ["tensorscope", "nbtest", "notebooks"]);
+      // First with the kernelspec that kernel install wrote (found in the project's .venv), then with nbtest's own.
+      const passed = run("npx", ["tensorscope", "nbtest", "--kernel", "tensorscope", "notebooks"]);
       assert.equal(passed.status, 0, passed.stdout + passed.stderr);
       assert.equal(readFileSync(join(deep, "written-by-the-notebook.txt"), "utf8"), "here");
       rmSync(join(deep, "written-by-the-notebook.txt"));
