@@ -9,6 +9,8 @@ import { tf } from "../../src/index";
 import { DISPLAY_SYMBOL } from "../../src/display";
 import { CAM_METHODS, GradCAM, HiResCAM, LayerCAM, ScoreCAM } from "../../src/vision/cam";
 import { handModel, inputTensor } from "./cam-fixtures";
+import { camTiles } from "../../src/vision/cam/render";
+import { formatTick } from "../../src/image/grid";
 import { modelFingerprint, nestedModel, residualModel, seededInput, sharedLayerModel } from "./graph-models";
 
 describe("clear errors", () => {
@@ -223,4 +225,51 @@ test("GradCAM never computes filter gradients (linear-activation convs are un-fu
   assert.ok(!info.kernelNames.includes("Conv2DBackpropFilter"), info.kernelNames.join(","));
   (info.result as tf.Tensor).dispose();
   x.dispose();
+});
+
+test("the CAM picture's tiles are labelled with each image's class and score, at most 8 images", () => {
+  const model = handModel();
+  const x = inputTensor();
+  const result = new GradCAM(model, { targetLayer: "feat" }).compute(x, { targets: [0, 1, 0] });
+  const picture = {
+    method: "GradCAM",
+    layer: "feat",
+    heatmap: result.heatmap,
+    classes: result.classes,
+    scores: result.scores,
+  };
+  const withInput = camTiles({ ...picture, shown: x });
+  assert.deepEqual(
+    withInput.map((tile) => tile.label),
+    result.scores.flatMap((score, b) => [
+      `class ${[0, 1, 0][b]}, score ${formatTick(score)}`,
+      "heatmap",
+      "overlay",
+    ]),
+  );
+  // The heatmap alone when the result was made without its input; a function target has no class to name.
+  const heatOnly = camTiles({ ...picture, classes: null, shown: null });
+  assert.deepEqual(
+    heatOnly.map((tile) => tile.label),
+    result.scores.map((s) => `target, score ${formatTick(s)}`),
+  );
+  result.dispose();
+  // Twelve images: the picture shows the first eight and says so in its title.
+  const many = tf.tile(x, [4, 1, 1, 1]);
+  const big = new GradCAM(model, { targetLayer: "feat" }).compute(many);
+  assert.equal(big.heatmap.shape[0], 12);
+  const drawn = camTiles({
+    method: "GradCAM",
+    layer: "feat",
+    heatmap: big.heatmap,
+    classes: big.classes,
+    scores: big.scores,
+    shown: many,
+  });
+  assert.equal(drawn.length, 8 * 3);
+  const before = tf.memory().numTensors;
+  big.toRgba();
+  assert.equal(tf.memory().numTensors, before, "drawing leaks no tensors");
+  big.dispose();
+  tf.dispose([many, x]);
 });

@@ -32,15 +32,15 @@ function displayable(input: tf.Tensor4D, b: number): tf.Tensor3D {
   });
 }
 
-function targetLabel(classes: number[] | null, scores: number[], b: number): string {
+export function targetLabel(classes: number[] | null, scores: number[], b: number): string {
   const what = classes ? `class ${classes[b]}` : "target";
   return `${what}, score ${formatTick(scores[b])}`;
 }
 
-export function renderCamPicture(cam: CamPicture): RgbaImage {
+/** The labelled tiles, row by row: input, heatmap, overlay per image (the heatmap alone without the input). */
+export function camTiles(cam: CamPicture): GridTile[] {
   if (cam.heatmap.isDisposed) throw new Error("this CAM result was disposed before it was drawn");
-  const batch = cam.heatmap.shape[0];
-  const count = Math.min(batch, MAX_SHOWN);
+  const count = Math.min(cam.heatmap.shape[0], MAX_SHOWN);
   const tiles: GridTile[] = [];
   for (let b = 0; b < count; b++) {
     const heat = tf.tidy(() => cam.heatmap.slice(b, 1).squeeze([0]));
@@ -57,6 +57,13 @@ export function renderCamPicture(cam: CamPicture): RgbaImage {
     }
     heat.dispose();
   }
+  return tiles;
+}
+
+export function renderCamPicture(cam: CamPicture): RgbaImage {
+  const tiles = camTiles(cam);
+  const batch = cam.heatmap.shape[0];
+  const count = Math.min(batch, MAX_SHOWN);
   const more = batch > count ? ` (first ${count} of ${batch})` : "";
   return renderGrid(tiles, {
     columns: cam.shown ? 3 : Math.min(count, 4),
