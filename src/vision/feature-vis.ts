@@ -13,6 +13,7 @@ import { tensorToRgba } from "../image/tensor-image";
 import { formatTick } from "../image/grid";
 import type { RgbaImage } from "../image/png";
 import { ImageView } from "../image/view";
+import { ascentWarnings, checkObjective, decorrelateMismatch } from "./feature-vis-checks";
 
 /** Maximise the mean activation of filter(s) of a layer, or the score of class(es); one image per entry. */
 export type AscentObjective = { layer: LayerRef; filter: number | number[] } | { class: number | number[] };
@@ -99,17 +100,6 @@ function pick(values: tf.Tensor2D, indices: number[]): tf.Tensor1D {
   // tf.oneHot refuses a depth of 1: a single channel is picked as it is
   if (values.shape[1] === 1) return values.reshape([-1]) as tf.Tensor1D;
   return tf.sum(tf.mul(values, tf.oneHot(indices, values.shape[1])), 1) as tf.Tensor1D;
-}
-
-function checkObjective(objective: unknown): asserts objective is AscentObjective {
-  const shown = objective === undefined ? "nothing" : (JSON.stringify(objective) ?? String(objective));
-  const isObject = typeof objective === "object" && objective !== null;
-  if (!isObject || !("class" in objective || ("layer" in objective && "filter" in objective))) {
-    throw new TypeError(
-      `gradientAscent(model, objective): the objective must be { class: index } (a class score) or ` +
-        `{ layer: name, filter: index } (a filter's mean activation); got ${shown}`,
-    );
-  }
 }
 
 function makeTarget(model: tf.LayersModel, objective: AscentObjective, usePreRelu: boolean): Target {
@@ -267,31 +257,6 @@ export function gradientAscent(
     param.dispose();
     optimizer.dispose();
   }
-}
-
-/** Decorrelated colour mixes RGB; say what the model takes instead, and whether it looks channels-first. */
-function decorrelateMismatch(model: tf.LayersModel, channels: number): string {
-  const shape = model.inputs[0].shape;
-  const channelsFirst =
-    shape[1] === 3
-      ? ` (its input [${shape.map((d) => d ?? "batch").join(", ")}] looks channels-first; gradient ascent makes channels-last images)`
-      : "";
-  return (
-    `decorrelated colour needs 3 input channels; the model takes ${channels}${channelsFirst}: ` +
-    "leave out decorrelate (it is on by default only for 3 channels)"
-  );
-}
-
-/** An ascent whose objective ends below where it started found nothing; say so, and what likely caused it. */
-export function ascentWarnings(history: number[], decorrelate: boolean, byDefault: boolean): string[] {
-  if (history.length < 2 || history[history.length - 1] >= history[0]) return [];
-  const from = formatTick(history[0]);
-  const to = formatTick(history[history.length - 1]);
-  const cause = decorrelate
-    ? ` Decorrelated colour${byDefault ? " (on by default for 3 channels)" : ""} mixes channels with ImageNet's ` +
-      "colour statistics, which may not suit this model's data: try { decorrelate: false }, or a smaller learningRate."
-    : " Try a smaller learningRate or more steps.";
-  return [`the objective went down (from ${from} to ${to}) instead of up.${cause}`];
 }
 
 function render(images: tf.Tensor4D, target: Target, objectives: number[]): RgbaImage {

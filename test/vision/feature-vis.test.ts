@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/index";
-import { ascentWarnings, gradientAscent } from "../../src/vision/feature-vis";
+import { gradientAscent } from "../../src/vision/feature-vis";
+import { ascentWarnings } from "../../src/vision/feature-vis-checks";
 import { InverseDft, fftFrequencies } from "../../src/vision/feature-vis-param";
 import { DISPLAY_SYMBOL } from "../../src/display";
 
