@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// `tensorscope <command>`: the kernel, its kernelspec, the notebook runner and the tutorial. `--help` anywhere.
+// `tensorscope <command>`: the set-up of a project, the kernel, its kernelspec, the notebook runner and the
+// tutorial. `--help` anywhere.
 import { parseArgs } from "node:util";
-import { installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
+import { defaultLocation, installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
 
 /** One entry a command: its usage lines (printed by `tensorscope <command> --help`) and what it does. */
 const COMMANDS: Record<string, { usage: string; summary: string }> = {
+  setup: {
+    summary: "make the native TensorFlow backend load in this project (after npm install)",
+    usage: `tensorscope setup`,
+  },
   kernel: {
     summary: "run the Jupyter kernel, or install/uninstall its kernelspec",
     usage: `tensorscope kernel --connection-file <file>          run the Jupyter kernel (started by Jupyter)
   tensorscope kernel install [--user | --sys-prefix | --prefix <dir>] [--name <name>] [--python <python>]
+                     (default: the project's .venv if it has one, else --user)
   tensorscope kernel uninstall [--user | --sys-prefix | --prefix <dir>] [--name <name>]`,
   },
   nbtest: {
@@ -44,7 +50,8 @@ function location(values: {
   if (chosen > 1) throw new UsageError("choose one of --user, --sys-prefix, --prefix");
   if (values.prefix !== undefined) return { prefix: values.prefix };
   if (values["sys-prefix"]) return { sysPrefix: true, python: values.python };
-  return { user: true };
+  if (values.user) return { user: true };
+  return defaultLocation();
 }
 
 function kernelSpecCommand(action: "install" | "uninstall", args: string[]): number {
@@ -100,6 +107,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === "kernel") {
     await runKernel(rest);
     return -1; // keeps running
+  }
+  if (command === "setup") {
+    const { setupCommand } = await import("./setup");
+    return setupCommand(rest);
   }
   if (command === "nbtest") {
     const { nbtestCommand } = await import("./nbtest/command");

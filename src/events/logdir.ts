@@ -6,6 +6,7 @@ import { join, relative } from "node:path";
 import type { RunData } from "./run-data";
 import { bytesOf, RunReader } from "./run-reader";
 import { loadRunsInParallel, workersFor, type RunJob } from "./parallel-load";
+import { requireFolder } from "./path-check";
 
 export type { RunData, ScalarSeries, StepPoint } from "./run-data";
 
@@ -100,7 +101,7 @@ export class Logdir {
 /** Loads every run under `dir`. Call `.reload()` on the result to pick up what was written since. */
 export function loadLogdir(dir: string, options: LoadOptions = {}): Logdir {
   if (typeof dir !== "string") throw new TypeError(`loadLogdir expects a directory path, got ${String(dir)}`);
-  if (!isDirectory(dir)) throw new Error(`loadLogdir: ${JSON.stringify(dir)} is not a directory`);
+  requireFolder(dir, "loadLogdir");
   const { workers } = options;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0))
     throw new RangeError(`loadLogdir: workers must be a whole number >= 0, got ${String(workers)}`);

@@ -6,6 +6,7 @@ import { open } from "node:fs/promises";
 import { emptyFramingStats, parseRecords, RecordScanner, type FramingStats } from "./record";
 import { ScalarEventParser, TENSOR } from "./fast-scalar";
 import { decodeEvent, SummaryDecoder, type EventRecord } from "./decode";
+import { requireFile } from "./path-check";
 
 export interface ReadStats extends FramingStats {
   /** Records read and decoded. */
@@ -168,6 +169,7 @@ export async function* readEvents(
 ): AsyncGenerator<EventRecord> {
   const stats = options.stats ?? emptyReadStats();
   const decoder = new SummaryDecoder();
+  requireFile(file, "readEvents");
   const handle = await open(file, "r");
   try {
     let carry = Buffer.alloc(0);

@@ -1,6 +1,7 @@
 // Inputs as users give them (one tensor, a list in input order, a name → tensor map; one sample without its batch
 // axis), checked against the model's input specs before anything runs, so a wrong shape is reported at the call.
 import { tf } from "../backend";
+import { withShapeHint } from "./shape-hint";
 import type { InspectableModel, ModelInputs, Shape } from "./types";
 
 function showShape(shape: readonly (number | null)[]): string {
@@ -69,8 +70,12 @@ function batchOne(modelName: string, expected: Shape, input: tf.Tensor, what: st
   const mismatch = expected.slice(1).some((d, i) => d !== null && input.shape[i + 1 - offset] !== d);
   if (expected.length > 0 && (!rankOk || mismatch)) {
     throw new RangeError(
-      `${what} of shape ${showShape(input.shape)} does not fit model "${modelName}", which expects ` +
-        `${showShape(expected)} (or one sample ${showShape(expected.slice(1))})`,
+      withShapeHint(
+        `${what} of shape ${showShape(input.shape)} does not fit model "${modelName}", which expects ` +
+          `${showShape(expected)} (or one sample ${showShape(expected.slice(1))})`,
+        input.shape,
+        expected,
+      ),
     );
   }
   return offset === 0 || expected.length === 0 ? input : input.expandDims(0);

@@ -11,6 +11,7 @@ import { tensorToRgba } from "../image/tensor-image";
 import { formatTick } from "../image/grid";
 import type { RgbaImage } from "../image/png";
 import { ImageView } from "../image/view";
+import { ascentWarnings, checkObjective, decorrelateMismatch } from "./feature-vis-checks";
 
 /** Maximise the mean activation of filter(s) of a layer, or the score of class(es); one image per entry. */
 export type AscentObjective = { layer: NodeRef; filter: number | number[] } | { class: number | number[] };
@@ -59,8 +60,10 @@ export class AscentResult extends ImageView {
     readonly objectives: number[],
     /** Mean objective per step. */
     readonly history: number[],
+    /** What went wrong that did not stop the ascent, e.g. an objective that went down (also in the text). */
+    readonly warnings: string[] = [],
   ) {
-    super(image, description);
+    super(image, [description, ...warnings.map((w) => `warning: ${w}`)].join("\n"));
   }
 
   dispose(): void {
@@ -176,6 +179,7 @@ export function gradientAscent(
   objective: AscentObjective,
   options: GradientAscentOptions = {},
 ): AscentResult {
+  checkObjective(objective);
   const m = inspectModel(model, "gradientAscent");
   const [height, width, channels] = inputSize(m, options);
   const target = makeTarget(m, objective, options.preRelu ?? true);
@@ -187,6 +191,8 @@ export function gradientAscent(
     throw new RangeError(`jitter must be a non-negative integer, got ${jitter}`);
   const [lo, hi] = options.inputRange ?? [0, 1];
   const seed = options.seed ?? 0;
+  const decorrelate = options.decorrelate ?? channels === 3;
+  if (decorrelate && channels !== 3) throw new RangeError(decorrelateMismatch(m.inputs[0].shape, channels));
   const random = seededRandom(seed);
   const param = new ImageParam({
     batch: target.indices.length,
@@ -194,7 +200,7 @@ export function gradientAscent(
     width,
     channels,
     parameterization: options.parameterization ?? "fft",
-    decorrelate: options.decorrelate ?? channels === 3,
+    decorrelate,
     seed,
   });
   try {
@@ -241,7 +247,8 @@ export function gradientAscent(
     const images = param.images();
     const picture = render(images, target, last);
     const description = `gradient ascent on ${target.name} ${target.indices.join(", ")}: ${steps} steps, objective ${last.map(formatTick).join(", ")}`;
-    return new AscentResult(picture, description, images, last, history);
+    const warnings = ascentWarnings(history, decorrelate, options.decorrelate === undefined);
+    return new AscentResult(picture, description, images, last, history, warnings);
   } finally {
     param.dispose();
     optimizer.dispose();

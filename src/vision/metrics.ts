@@ -1,6 +1,7 @@
 // Scoring saliency maps without humans. Pointing game (Zhang et al. 2016): is the map's maximum on the object?
 // Deletion / insertion (Petsiuk et al. 2018, RISE): remove (or add) pixels from the most salient down and watch
 // the target's probability; the area under that curve is low for a good map (deletion), high (insertion).
+import { withShapeHint } from "../model/shape-hint";
 import { tf } from "../backend";
 import { inspectModel, type AnyModel } from "../model";
 
@@ -118,7 +119,11 @@ function perturbationCurve(
     images.shape[2] !== width
   ) {
     throw new RangeError(
-      `${mode}Curve needs images [${batch}, ${height}, ${width}, C] matching the maps, got [${images.shape}]`,
+      withShapeHint(
+        `${mode}Curve needs images [${batch}, ${height}, ${width}, C] matching the maps, got [${images.shape}]`,
+        images.shape,
+        inspectModel(model).inputs[0].shape,
+      ),
     );
   }
   const steps = options.steps ?? 20;

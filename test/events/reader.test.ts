@@ -148,8 +148,19 @@ test("readEvents streams the records of one file in order", async () => {
   }
 });
 
-test("loadLogdir rejects what is not a directory", () => {
-  assert.throws(() => loadLogdir("/definitely/not/here"), /is not a directory/);
+test("loadLogdir and readEvents reject a wrong path, naming the absolute path and the mistake", async () => {
+  assert.throws(() => loadLogdir("/definitely/not/here"), /"\/definitely\/not\/here" does not exist/);
+  const relativeMissing = "no-such-logdir-here";
+  assert.throws(
+    () => loadLogdir(relativeMissing),
+    (error: Error) => error.message.includes(`(${join(process.cwd(), relativeMissing)}) does not exist`),
+  );
+  assert.throws(() => loadLogdir(__filename), /is a file, not a folder/);
+  const drain = async (file: string) => {
+    for await (const record of readEvents(file)) void record;
+  };
+  await assert.rejects(drain("no-such.tfevents"), /readEvents: "no-such\.tfevents" \(\/.*\) does not exist/);
+  await assert.rejects(drain(__dirname), /readEvents: .* is a folder, not a file/);
 });
 
 test("tags are never confused between files read one after another (the read buffer is reused)", () => {

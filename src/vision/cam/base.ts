@@ -22,6 +22,7 @@ import {
 import { spatialNodes } from "../../model/spatial";
 import { explainGradientFailure } from "../../model/gradient-errors";
 import { CamResult } from "./result";
+import { withShapeHint } from "../../model/shape-hint";
 import { checkTargets, resolveTargets, type CamTargets, type ResolvedTargets } from "./targets";
 
 /** Turns a layer's activations into [batch, height, width, channels] (e.g. a vision transformer's tokens). */
@@ -147,6 +148,7 @@ export abstract class BaseCAM {
         raw,
         classes: forward.targets.classes,
         scores,
+        input: x,
       });
     } finally {
       const owned = [
@@ -289,11 +291,13 @@ function checkInput(expected: (number | null)[], input: tf.Tensor, method: strin
     throw new TypeError(`${method}.compute needs an input tensor, got ${typeof input}`);
   const fits = input.rank === expected.length && expected.every((d, i) => d === null || d === input.shape[i]);
   if (!fits) {
-    const hint =
-      input.rank === expected.length - 1 ? "; add the batch dimension with input.expandDims(0)" : "";
     throw new RangeError(
-      `${method}.compute expects a batch of images shaped like the model input [${expected.map((d) => d ?? "batch")}], ` +
-        `got [${input.shape}]${hint}`,
+      withShapeHint(
+        `${method}.compute expects a batch of images shaped like the model input [${expected.map((d) => d ?? "batch")}], ` +
+          `got [${input.shape}]`,
+        input.shape,
+        expected,
+      ),
     );
   }
   return input;
