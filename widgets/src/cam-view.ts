@@ -113,8 +113,9 @@ export class CamView extends LiveWidget {
         });
         for (const classIndex of options.classes) {
           const result = cam.compute(image, { targets: [classIndex] });
-          overlays.push({ method, classIndex, heatmap: result.heatmap });
-          result.raw.dispose();
+          // The view keeps only the heatmap; the result's other tensors (raw map, input copy) go now.
+          overlays.push({ method, classIndex, heatmap: result.heatmap.clone() });
+          result.dispose();
         }
       }
       return new CamView(image, overlays, options);
