@@ -6,6 +6,7 @@ import { join, relative } from "node:path";
 import type { RunData } from "./run-data";
 import { bytesOf, RunReader } from "./run-reader";
 import { loadRunsInParallel, workersFor, type RunJob } from "./parallel-load";
+import { readLocalEmbeddings } from "./projector-read";
 
 export type { RunData, ScalarSeries, StepPoint } from "./run-data";
 
@@ -75,6 +76,8 @@ export class Logdir {
       this.readers.set(reader.data.name, reader);
       this.runs.set(reader.data.name, reader.data);
     }
+    // projector_config.pbtxt is rewritten whole by its writer: read it again on every reload.
+    for (const run of this.runs.values()) run.embeddings = readLocalEmbeddings(join(this.dir, run.name));
     return this;
   }
 

@@ -16,10 +16,12 @@ export interface ReadStats extends FramingStats {
   foreign: Record<string, number>;
   /** Bytes at the end of files that do not yet form a whole record (a truncated or still-growing last record). */
   pendingBytes: number;
+  /** Values skipped because their payload cannot be what their kind says (a WAV that is not one...), by kind. */
+  corrupt: Record<string, number>;
 }
 
 export function emptyReadStats(): ReadStats {
-  return { ...emptyFramingStats(), records: 0, undecodable: 0, foreign: {}, pendingBytes: 0 };
+  return { ...emptyFramingStats(), records: 0, undecodable: 0, foreign: {}, pendingBytes: 0, corrupt: {} };
 }
 
 export function countForeign(stats: ReadStats, kind: string): void {

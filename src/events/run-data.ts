@@ -1,6 +1,8 @@
 // What a run holds once loaded, and how records are added to it.
 import { countForeign, emptyReadStats, type ReadStats, type RecordSink } from "./reader";
 import type { EventRecord, HparamsData, ImageData, SummaryItem } from "./decode";
+import type { MeshPart } from "./decode-kinds";
+import type { AudioClip, CustomScalarsLayout, EmbeddingData, MeshData, TensorValue } from "./kinds";
 import type { Histogram } from "./histogram";
 import type { PrCurve } from "./pr-curve";
 
@@ -87,6 +89,16 @@ export interface RunData {
   images: Map<string, StepPoint<ImageData[]>[]>;
   texts: Map<string, StepPoint<string>[]>;
   prCurves: Map<string, StepPoint<PrCurve>[]>;
+  /** Audio clips by tag (a step may hold several clips). */
+  audio: Map<string, StepPoint<AudioClip[]>[]>;
+  /** Meshes by name (the tag given to addMesh / add_mesh, without the _VERTEX/_FACE/_COLOR suffix). */
+  meshes: Map<string, StepPoint<MeshData>[]>;
+  /** The custom-scalars layout last written to this run, if any. */
+  customScalars: CustomScalarsLayout | undefined;
+  /** Tensors logged with addTensor / add_tensor (plugin "tensor") or with no plugin. */
+  tensors: Map<string, StepPoint<TensorValue>[]>;
+  /** The embeddings listed in projector_config.pbtxt in the run's folder. */
+  embeddings: EmbeddingData[];
   /** Serialized GraphDefs, newest last. */
   graphs: Buffer[];
   hparams: HparamsData[];
@@ -102,6 +114,11 @@ export function emptyRun(name: string): RunData {
     images: new Map(),
     texts: new Map(),
     prCurves: new Map(),
+    audio: new Map(),
+    meshes: new Map(),
+    customScalars: undefined,
+    tensors: new Map(),
+    embeddings: [],
     graphs: [],
     hparams: [],
     stats: emptyReadStats(),
@@ -120,6 +137,33 @@ function addScalar(run: RunData, tag: string, step: number, wallTime: number, va
   series.push(step, wallTime, value);
 }
 
+/**
+ * The mesh plugin stores a mesh as up to three values (vertices, faces, colours) of one event: a part joins the
+ * mesh of the same name at the same step unless that mesh already has it.
+ */
+function addMeshPart(run: RunData, part: MeshPart, step: number, wallTime: number): void {
+  let points = run.meshes.get(part.name);
+  if (!points) run.meshes.set(part.name, (points = []));
+  let last = points.at(-1);
+  const has = (mesh: MeshData): boolean =>
+    part.part === "vertices" ? mesh.vertexCount > 0 : mesh[part.part] !== undefined;
+  if (!last || last.step !== step || has(last.value)) {
+    last = { step, wallTime, value: { vertices: new Float32Array(0), vertexCount: 0, faceCount: 0, config: {} } };
+    points.push(last);
+  }
+  const mesh = last.value;
+  if (part.part === "vertices") {
+    mesh.vertices = Float32Array.from(part.values);
+    mesh.vertexCount = part.values.length / 3;
+  } else if (part.part === "faces") {
+    mesh.faces = Int32Array.from(part.values);
+    mesh.faceCount = part.values.length / 3;
+  } else {
+    mesh.colors = Uint8Array.from(part.values);
+  }
+  if (Object.keys(part.config).length) mesh.config = part.config;
+}
+
 function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number): void {
   switch (item.type) {
     case "scalar":
@@ -134,6 +178,18 @@ function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number
       return pushPoint(run.prCurves, item.tag, { step, wallTime, value: item.curve });
     case "hparams":
       run.hparams.push(item.hparams);
+      return;
+    case "audio":
+      return pushPoint(run.audio, item.tag, { step, wallTime, value: item.clips });
+    case "meshPart":
+      return addMeshPart(run, item.mesh, step, wallTime);
+    case "customScalars":
+      run.customScalars = item.layout;
+      return;
+    case "tensor":
+      return pushPoint(run.tensors, item.tag, { step, wallTime, value: item.tensor });
+    case "corrupt":
+      run.stats.corrupt[item.kind] = (run.stats.corrupt[item.kind] ?? 0) + 1;
       return;
     case "foreign":
       return countForeign(run.stats, item.kind);
