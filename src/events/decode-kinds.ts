@@ -30,7 +30,7 @@ export function wavInfo(wav: Uint8Array): WavInfo {
   if (wav.length < 12 || text(0) !== "RIFF" || text(8) !== "WAVE")
     throw new CorruptPayload("audio", "not a RIFF/WAVE file");
   let format: { numChannels: number; sampleRate: number; blockAlign: number } | undefined;
-  for (let at = 12; at + 8 <= wav.length; ) {
+  for (let at = 12; at + 8 <= wav.length;) {
     const id = text(at);
     const size = view.getUint32(at + 4, true);
     if (id === "fmt " && size >= 16 && at + 24 <= wav.length) {
@@ -109,7 +109,10 @@ export function meshPart(tag: string, content: Uint8Array | undefined, tensor: a
   const values = fullNumbersOfTensor(tensor);
   const shape = shapeOfTensor(tensor);
   if (shape.at(-1) !== 3 || values.length % 3 !== 0 || values.length !== shape.reduce((a, b) => a * b, 1))
-    throw new CorruptPayload("mesh", `${tag}: expected [..., 3] values, got shape [${shape}] with ${values.length}`);
+    throw new CorruptPayload(
+      "mesh",
+      `${tag}: expected [..., 3] values, got shape [${shape}] with ${values.length}`,
+    );
   let config: Record<string, unknown> = {};
   try {
     if (data.json_config) config = JSON.parse(data.json_config);

@@ -38,7 +38,11 @@ export interface MeshData {
 }
 
 export type CustomScalarChart =
-  | { title: string; kind: "multiline"; /** Tag regexes, matched against every run's scalar tags. */ tags: string[] }
+  | {
+      title: string;
+      kind: "multiline";
+      /** Tag regexes, matched against every run's scalar tags. */ tags: string[];
+    }
   | {
       title: string;
       kind: "margin";

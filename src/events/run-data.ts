@@ -148,7 +148,11 @@ function addMeshPart(run: RunData, part: MeshPart, step: number, wallTime: numbe
   const has = (mesh: MeshData): boolean =>
     part.part === "vertices" ? mesh.vertexCount > 0 : mesh[part.part] !== undefined;
   if (!last || last.step !== step || has(last.value)) {
-    last = { step, wallTime, value: { vertices: new Float32Array(0), vertexCount: 0, faceCount: 0, config: {} } };
+    last = {
+      step,
+      wallTime,
+      value: { vertices: new Float32Array(0), vertexCount: 0, faceCount: 0, config: {} },
+    };
     points.push(last);
   }
   const mesh = last.value;
