@@ -3,7 +3,7 @@
 // tensors), the custom-scalars layout and raw tensors. A payload that cannot be what it claims throws a
 // CorruptPayload, which the decoder turns into a counted, skipped value.
 import { LayoutProto, MeshPluginDataProto, TO_OBJECT, DT } from "./schema";
-import { DTYPE_NAMES, fullNumbersOfTensor, shapeOfTensor } from "./tensor-values";
+import { bytesView, DTYPE_NAMES, fullNumbersOfTensor, shapeOfTensor } from "./tensor-values";
 import type { AudioClip, CustomScalarChart, CustomScalarsLayout, TensorValue } from "./kinds";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded protobuf messages are dynamic */
@@ -54,7 +54,7 @@ export function wavInfo(wav: Uint8Array): WavInfo {
 
 /** A clip stored as Summary.Audio (PyTorch, tensorboardX). */
 export function audioOfLegacy(audio: any): AudioClip {
-  const encoded = Buffer.from(audio.encoded_audio_string ?? []);
+  const encoded = bytesView(audio.encoded_audio_string);
   const contentType: string = audio.content_type || "audio/wav";
   const info = contentType === "audio/wav" ? wavInfo(encoded) : undefined;
   return {
@@ -76,7 +76,7 @@ export function audioOfTensor(tensor: any): AudioClip[] {
     throw new CorruptPayload("audio", `tensor of shape [${shape}] holds ${strings.length} strings`);
   const clips: AudioClip[] = [];
   for (let i = 0; i < strings.length; i += columns) {
-    const encoded = Buffer.from(strings[i]);
+    const encoded = bytesView(strings[i]);
     const info = wavInfo(encoded);
     const label = columns > 1 ? strings[i + 1].toString("utf8") : "";
     clips.push({ encoded, contentType: "audio/wav", ...info, label });

@@ -5,7 +5,7 @@
 import { EventProto, HParamsPluginDataProto, TO_OBJECT, toNumber } from "./schema";
 import type { Histogram } from "./histogram";
 import { prCurveFromRows, type PrCurve } from "./pr-curve";
-import { numbersOfTensor } from "./tensor-values";
+import { bytesView, numbersOfTensor } from "./tensor-values";
 import {
   audioOfLegacy,
   audioOfTensor,
@@ -48,6 +48,7 @@ export type EventRecord =
   | { kind: "file_version"; wallTime: number; step: number; version: string }
   | { kind: "summary"; wallTime: number; step: number; items: SummaryItem[] }
   | { kind: "graph"; wallTime: number; step: number; graphDef: Buffer }
+  | { kind: "session_log"; wallTime: number; step: number; status: number }
   | { kind: "foreign"; wallTime: number; step: number; what: string };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded protobuf messages are dynamic */
@@ -225,8 +226,19 @@ function imageOfProto(image: any): ImageData {
   return {
     width: image.width ?? 0,
     height: image.height ?? 0,
-    encoded: Buffer.from(image.encoded_image_string ?? []),
+    encoded: bytesView(image.encoded_image_string),
   };
+}
+
+/** The images and audio clips of a record, whose bytes the reader stores lazily. */
+export function encodedHolders(record: EventRecord): { encoded: Buffer }[] {
+  if (record.kind !== "summary") return [];
+  const holders: { encoded: Buffer }[] = [];
+  for (const item of record.items) {
+    if (item.type === "image") holders.push(...item.images);
+    else if (item.type === "audio") holders.push(...item.clips);
+  }
+  return holders;
 }
 
 /** Decodes one Event payload; throws on bytes that are not an Event (callers count those). */
@@ -246,6 +258,8 @@ export function decodeEvent(payload: Uint8Array, decoder: SummaryDecoder): Event
       return { kind: "file_version", wallTime, step, version: e.file_version };
     case "graph_def":
       return { kind: "graph", wallTime, step, graphDef: Buffer.from(e.graph_def) };
+    case "session_log":
+      return { kind: "session_log", wallTime, step, status: e.session_log.status ?? 0 };
     default:
       return { kind: "foreign", wallTime, step, what: e.what ?? "empty" };
   }

@@ -2,6 +2,14 @@
 import { countForeign, emptyReadStats, type ReadStats, type RecordSink } from "./reader";
 import type { EventRecord, HparamsData, ImageData, SummaryItem } from "./decode";
 import type { MeshPart } from "./decode-kinds";
+import {
+  beforeSummary,
+  initialPurgeState,
+  onSessionStart,
+  parseFileVersion,
+  purgePoints,
+  type PurgeState,
+} from "./purge";
 import type { AudioClip, CustomScalarsLayout, EmbeddingData, MeshData, TensorValue } from "./kinds";
 import type { Histogram } from "./histogram";
 import type { PrCurve } from "./pr-curve";
@@ -61,6 +69,20 @@ export class ScalarColumns implements ScalarSeries {
     this.stepColumn = this.stepColumn.slice(0, this.length);
     this.wallTimeColumn = this.wallTimeColumn.slice(0, this.length);
     this.valueColumn = this.valueColumn.slice(0, this.length);
+  }
+
+  /** Removes the points at step >= `step` (keeping the others in order); returns how many were removed. */
+  removeFrom(step: number): number {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.stepColumn[i] >= step) continue;
+      this.stepColumn[kept] = this.stepColumn[i];
+      this.wallTimeColumn[kept] = this.wallTimeColumn[i];
+      this.valueColumn[kept++] = this.valueColumn[i];
+    }
+    const removed = this.length - kept;
+    this.length = kept;
+    return removed;
   }
 
   private grow(): void {
@@ -205,19 +227,98 @@ function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number
   }
 }
 
-function addRecord(run: RunData, record: EventRecord): void {
-  if (record.kind === "summary") {
-    for (const item of record.items) addItem(run, item, record.step, record.wallTime);
-  } else if (record.kind === "graph") {
-    run.graphs.push(record.graphDef);
-  } else if (record.kind === "foreign") {
-    countForeign(run.stats, record.what);
+/** The RunData fields that loadLogdir's `kinds` option selects. */
+export type RunKind =
+  | "scalars"
+  | "histograms"
+  | "images"
+  | "texts"
+  | "prCurves"
+  | "audio"
+  | "meshes"
+  | "customScalars"
+  | "tensors"
+  | "embeddings"
+  | "graphs"
+  | "hparams";
+
+const KIND_OF_ITEM: Partial<Record<SummaryItem["type"], RunKind>> = {
+  scalar: "scalars",
+  histogram: "histograms",
+  image: "images",
+  text: "texts",
+  prCurve: "prCurves",
+  audio: "audio",
+  meshPart: "meshes",
+  tensor: "tensors",
+  customScalars: "customScalars",
+  hparams: "hparams",
+};
+
+/** Run-level kinds are kept whatever the tag filter says. */
+const RUN_LEVEL = new Set<RunKind>(["customScalars", "hparams", "graphs", "embeddings"]);
+
+/** Which points a run keeps: kinds (undefined: all) and a tag predicate (undefined: all). */
+export interface RunFilter {
+  kinds?: ReadonlySet<RunKind>;
+  tag?: (tag: string) => boolean;
+}
+
+function wanted(filter: RunFilter, kind: RunKind, tag: string): boolean {
+  if (filter.kinds && !filter.kinds.has(kind)) return false;
+  return RUN_LEVEL.has(kind) || !filter.tag || filter.tag(tag);
+}
+
+function addRecord(run: RunData, record: EventRecord, state: PurgeState, filter: RunFilter): void {
+  switch (record.kind) {
+    case "summary":
+      beforeSummary(
+        state,
+        run,
+        record.step,
+        record.items.map((item) => item.tag),
+      );
+      for (const item of record.items) {
+        const kind = KIND_OF_ITEM[item.type];
+        const tag = item.type === "meshPart" ? item.mesh.name : item.tag;
+        if (kind === undefined || wanted(filter, kind, tag)) addItem(run, item, record.step, record.wallTime);
+      }
+      return;
+    case "graph":
+      if (wanted(filter, "graphs", "")) run.graphs.push(record.graphDef);
+      return;
+    case "file_version":
+      state.fileVersion = parseFileVersion(record.version);
+      return;
+    case "session_log":
+      if (record.status === SESSION_START) onSessionStart(state, run, record.step);
+      else countForeign(run.stats, "session_log");
+      return;
+    case "foreign":
+      countForeign(run.stats, record.what);
   }
 }
 
-export function sinkFor(run: RunData): RecordSink {
+const SESSION_START = 1;
+
+/**
+ * Where a run's records go. `state` carries the restart-purging state across reloads (and worker threads);
+ * `filter` leaves out the kinds and tags not asked for.
+ */
+export function sinkFor(run: RunData, state = initialPurgeState(), filter: RunFilter = {}): RecordSink {
+  const scalarsWanted = !filter.kinds || filter.kinds.has("scalars");
+  const tagWanted = filter.tag;
   return {
-    scalar: (tag, step, wallTime, value) => addScalar(run, tag, step, wallTime, value),
-    record: (record) => addRecord(run, record),
+    scalars: (step, wallTime, count, tags, values) => {
+      if (state.mode !== "none" && state.fileVersion < 2 && step < state.mostRecentStep)
+        purgePoints(run, step, tags.slice(0, count));
+      state.mostRecentStep = step;
+      state.seenSummary = true;
+      for (let i = 0; i < count; i++) {
+        const tag = tags[i];
+        if (scalarsWanted && (!tagWanted || tagWanted(tag))) addScalar(run, tag, step, wallTime, values[i]);
+      }
+    },
+    record: (record) => addRecord(run, record, state, filter),
   };
 }

@@ -80,3 +80,9 @@ export function fullNumbersOfTensor(tensor: any): number[] {
   if (numbers.length === 1 && count > 1) return new Array<number>(count).fill(numbers[0]);
   return numbers;
 }
+
+/** A Buffer over the same memory (no copy: the reader turns it into a file slice or a copy of its own). */
+export function bytesView(bytes: Uint8Array | undefined): Buffer {
+  if (!bytes) return Buffer.alloc(0);
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -24,8 +24,8 @@ export type HistogramRaw = Histogram;
 
 function checkedMeshPart(input: ArrayInput, kind: MeshComponent["kind"], vertices?: number): MeshComponent {
   const what = { VERTEX: "vertices", FACE: "faces", COLOR: "colors" }[kind];
-  let { shape, values } = shapedOf(input, "addMesh", what);
-  if (shape.length === 2) shape = [1, ...shape]; // one mesh: [N, 3] is [1, N, 3]
+  const { shape: given, values } = shapedOf(input, "addMesh", what);
+  const shape = given.length === 2 ? [1, ...given] : given; // one mesh: [N, 3] is [1, N, 3]
   if (shape.length !== 3 || shape[2] !== 3)
     throw new RangeError(`addMesh: ${what} must be [B, N, 3] (or [N, 3]), got shape [${shape}]`);
   if (kind === "COLOR" && vertices !== undefined && shape[0] * shape[1] !== vertices)

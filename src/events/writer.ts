@@ -36,7 +36,6 @@ import { binEdges, type Bins } from "./histogram-bins";
 import {
   checkStep,
   checkTag,
-  defaultLogdir,
   scalarOf,
   valuesOf,
   wallTimeOf,
