@@ -7,6 +7,8 @@ import type { RunData, RunKind } from "./run-data";
 import { bytesOf, RunReader, type ReadOptions } from "./run-reader";
 import { loadRunsInParallel, workersFor, type RunJob } from "./parallel-load";
 import { readLocalEmbeddings } from "./projector-read";
+import { scalarArrow, scalarCsv, scalarJson, scalarRows, type ScalarRow } from "./export";
+import type { Table } from "apache-arrow";
 
 export type { RunData, ScalarSeries, StepPoint } from "./run-data";
 
@@ -99,6 +101,26 @@ export class Logdir {
       this.options.workers !== undefined || bytesOf(jobs.flatMap((job) => job.files)) >= PARALLEL_MIN_BYTES;
     if (workers > 0 && worthIt()) return loadRunsInParallel(jobs, workers);
     return jobs.map((job) => RunReader.load(job.name, job.files, job.options));
+  }
+
+  /** Every scalar point: { run, tag, step, wallTime, value }, runs and tags in load order, points in file order. */
+  toRows(): ScalarRow[] {
+    return scalarRows(this.runs.values());
+  }
+
+  /** Every scalar point as CSV (header run,tag,step,wall_time,value), not sampled. */
+  toCsv(): string {
+    return scalarCsv(this.runs.values());
+  }
+
+  /** Every scalar point as a JSON array of rows (non-finite numbers as "NaN", "Infinity", "-Infinity"). */
+  toJson(): string {
+    return scalarJson(this.runs.values());
+  }
+
+  /** Every scalar point as an Apache Arrow table (write it with tableToIPC for pandas, polars, pyarrow...). */
+  toArrow(): Table {
+    return scalarArrow(this.runs.values());
   }
 
   run(name: string): RunData {
