@@ -70,7 +70,11 @@ function dictionaryColumn(names: string[], indices: Int32Array) {
 export function scalarArrow(runs: Iterable<RunData>): Table {
   const all = [...seriesOf(runs)];
   const total = all.reduce((n, s) => n + s.series.length, 0);
-  const [steps, wallTimes, values] = [new Float64Array(total), new Float64Array(total), new Float64Array(total)];
+  const [steps, wallTimes, values] = [
+    new Float64Array(total),
+    new Float64Array(total),
+    new Float64Array(total),
+  ];
   const [runIndex, tagIndex] = [new Int32Array(total), new Int32Array(total)];
   const runNames: string[] = [];
   const tagNames: string[] = [];
@@ -87,7 +91,8 @@ export function scalarArrow(runs: Iterable<RunData>): Table {
     tagIndex.fill(indexOf(tagNames, tag), offset, offset + series.length);
     offset += series.length;
   }
-  const float = (data: Float64Array) => makeVector(makeData({ type: new Float64(), length: data.length, data }));
+  const float = (data: Float64Array) =>
+    makeVector(makeData({ type: new Float64(), length: data.length, data }));
   return new Table({
     run: dictionaryColumn(runNames, runIndex),
     tag: dictionaryColumn(tagNames, tagIndex),

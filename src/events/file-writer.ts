@@ -1,9 +1,9 @@
 // One open event file: records are framed into an in-memory buffer and written with one system call per flush
 // (every flushSecs, on flush()/close() and at process exit), so logging never waits on the disk.
-import { closeSync, mkdirSync, openSync, writeSync, accessSync, constants } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { recordSize, writeRecord } from "./record";
+import { targetFor, type ByteTarget } from "./byte-target";
+import type { S3Options } from "./s3";
 import { EventProto } from "./schema";
 
 const INITIAL_BUFFER_BYTES = 1 << 20;
@@ -12,6 +12,9 @@ const SOURCE_WRITER = "tensorscope";
 let fileCounter = 0;
 const openWriters = new Set<EventFileWriter>();
 let exitHookInstalled = false;
+
+/** Uploads still running for closed s3:// event files (the signal handlers wait for them). */
+const pendingUploads = new Set<ByteTarget>();
 
 const closeAll = (): void => {
   for (const writer of openWriters) writer.close();
@@ -27,7 +30,9 @@ function onSignal(signal: NodeJS.Signals): void {
   closeAll();
   if (process.listenerCount(signal) > 1) return;
   process.removeListener(signal, onSignal);
-  process.kill(process.pid, signal);
+  const uploads = [...pendingUploads].map((target) => target.settled().catch(() => undefined));
+  if (uploads.length === 0) process.kill(process.pid, signal);
+  else void Promise.all(uploads).then(() => process.kill(process.pid, signal));
 }
 
 function installExitHook(): void {
@@ -35,6 +40,11 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // 'exit' handlers must be synchronous; flush() is, so nothing buffered is lost on a normal exit.
   process.on("exit", closeAll);
+  // 'beforeExit' comes when nothing is left to do, while async work is still possible: s3:// files left open are
+  // closed there, so their last upload runs before the process ends.
+  process.on("beforeExit", () => {
+    if (openWriters.size) closeAll();
+  });
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, onSignal);
 }
 
@@ -52,14 +62,19 @@ export interface EventFileWriterOptions {
    * earlier (crashed) session logged at this step and after.
    */
   purgeStep?: number;
+  /** Client options for s3:// logdirs. */
+  s3?: S3Options;
+  /** s3:// only: start a new object past this size (each flush rewrites the current object whole). */
+  objectBytes?: number;
 }
 
 /** SessionLog.SessionStatus.START */
 const SESSION_START = 1;
 
 export class EventFileWriter {
-  readonly path: string;
-  private fd: number | undefined;
+  private target: ByteTarget | undefined;
+  /** The target after close(), whose last upload settled() still waits for. */
+  private closedTarget: ByteTarget | undefined;
   private buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   private used = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -70,8 +85,8 @@ export class EventFileWriter {
   ) {
     const flushSecs = options.flushSecs ?? 2;
     if (!(flushSecs > 0)) throw new RangeError(`flushSecs must be a positive number, got ${flushSecs}`);
-    this.path = join(logdir, eventFileName(Date.now(), options.filenameSuffix ?? ""));
-    this.fd = openEventFile(logdir, this.path);
+    const suffix = options.filenameSuffix ?? "";
+    this.target = targetFor(logdir, () => eventFileName(Date.now(), suffix), options);
     const { purgeStep } = options;
     const wallTime = Date.now() / 1000;
     this.appendPayload(
@@ -98,12 +113,17 @@ export class EventFileWriter {
   }
 
   get closed(): boolean {
-    return this.fd === undefined;
+    return this.target === undefined;
+  }
+
+  /** The event file (or, in S3, the current object) being written. */
+  get path(): string {
+    return this.target?.path ?? "";
   }
 
   /** Room for `bytes` more bytes at `this.used`; returns the buffer to write into. */
   reserve(bytes: number): Buffer {
-    if (this.fd === undefined) throw new Error(`the event file ${this.path} is closed`);
+    if (this.target === undefined) throw new Error(`the event file ${this.path} is closed`);
     if (this.used + bytes > this.buffer.length) {
       this.flush();
       if (bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
@@ -127,29 +147,30 @@ export class EventFileWriter {
   }
 
   flush(): void {
-    if (this.fd === undefined || this.used === 0) return;
-    let written = 0;
-    while (written < this.used) written += writeSync(this.fd, this.buffer, written, this.used - written);
+    if (this.target === undefined || this.used === 0) return;
+    const used = this.used;
     this.used = 0;
+    this.target.write(this.buffer, used);
   }
 
   close(): void {
-    if (this.fd === undefined) return;
+    const target = this.target;
+    if (target === undefined) return;
     this.flush();
     clearInterval(this.timer);
-    closeSync(this.fd);
-    this.fd = undefined;
+    target.close();
+    this.target = undefined;
+    this.closedTarget = target;
     openWriters.delete(this);
+    pendingUploads.add(target);
+    void target
+      .settled()
+      .catch(() => undefined)
+      .finally(() => pendingUploads.delete(target));
   }
-}
 
-function openEventFile(logdir: string, path: string): number {
-  try {
-    mkdirSync(logdir, { recursive: true });
-    accessSync(logdir, constants.W_OK);
-    return openSync(path, "a");
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot write event files to the logdir ${JSON.stringify(logdir)}: ${reason}`);
+  /** Resolves when everything flushed has reached its destination (an upload, for s3:// logdirs). */
+  settled(): Promise<void> {
+    return (this.target ?? this.closedTarget)?.settled() ?? Promise.resolve();
   }
 }

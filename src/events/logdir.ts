@@ -65,8 +65,13 @@ export class Logdir {
 
   constructor(
     readonly dir: string,
-    private readonly options: LoadOptions = {},
+    protected readonly options: LoadOptions = {},
   ) {}
+
+  /** reload() for code that handles local and remote logdirs alike (remote ones only reload this way). */
+  async reloadAsync(): Promise<this> {
+    return this.reload();
+  }
 
   /** Reads everything appended since the last call, including new files and runs. */
   reload(): this {
@@ -88,7 +93,7 @@ export class Logdir {
     return this;
   }
 
-  private wantsRun(name: string): boolean {
+  protected wantsRun(name: string): boolean {
     const { runs } = this.options;
     if (runs === undefined) return true;
     return Array.isArray(runs) ? runs.includes(name) : runs.test(name);

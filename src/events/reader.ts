@@ -88,15 +88,16 @@ function allScalars(parser: ScalarEventParser, decoder: SummaryDecoder): boolean
 
 /**
  * Delivers the intact records of `buffer`, read from `file` at `fileOffset`, to `sink`; returns the bytes
- * consumed. Image and audio bytes are left in the file (see stored-bytes.ts).
+ * consumed. Image and audio bytes are left in the file (see stored-bytes.ts); without a file (remote
+ * objects) they are copied.
  */
-function deliver(
+export function deliver(
   buffer: Buffer,
   decoder: SummaryDecoder,
   stats: ReadStats,
   sink: RecordSink,
-  file: string,
-  fileOffset: number,
+  file?: string,
+  fileOffset = 0,
 ): number {
   const records = new RecordScanner(buffer, stats);
   const parser = scalarParser;

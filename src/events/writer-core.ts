@@ -3,6 +3,7 @@
 import { EventFileWriter } from "./file-writer";
 import { summaryEventPayload, type SummaryValueInit } from "./encode";
 import { checkStep, defaultLogdir } from "./writer-args";
+import type { S3Options } from "./s3";
 
 export interface SummaryWriterOptions {
   /** Seconds between automatic flushes of buffered events (default 2). */
@@ -15,6 +16,8 @@ export interface SummaryWriterOptions {
    * and readers (TensorBoard's and ours) drop the points an earlier session logged at this step or later.
    */
   purgeStep?: number;
+  /** Client options for an s3://bucket/prefix logdir (default: the usual AWS environment variables). */
+  s3?: S3Options;
 }
 
 export class WriterCore {
@@ -43,6 +46,7 @@ export class WriterCore {
       flushSecs: this.options.flushSecs,
       filenameSuffix: this.options.filenameSuffix,
       purgeStep,
+      s3: this.options.s3,
     });
   }
 
@@ -80,5 +84,23 @@ export class WriterCore {
   close(): void {
     this.main.close();
     for (const writer of this.subWriters.values()) writer.close();
+  }
+
+  private files(): EventFileWriter[] {
+    return [this.main, ...this.subWriters.values()];
+  }
+
+  /** flush(), then waits until the bytes have reached their destination (for s3:// logdirs: uploaded). */
+  async flushAsync(): Promise<void> {
+    const files = this.files();
+    this.flush();
+    await Promise.all(files.map((file) => file.settled()));
+  }
+
+  /** close(), then waits for the last uploads of an s3:// logdir; rejects if one failed after retries. */
+  async closeAsync(): Promise<void> {
+    const files = this.files();
+    this.close();
+    await Promise.all(files.map((file) => file.settled()));
   }
 }

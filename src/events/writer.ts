@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MediaWriter } from "./writer-media";
+import { isS3Url, joinLogdir } from "./s3";
 import {
   appendScalarEvent,
   graphEventPayload,
@@ -87,7 +88,7 @@ export class SummaryWriter extends MediaWriter {
     const entries = Object.entries(values).map(([key, v]) => [key, scalarOf(v, "addScalars")] as const);
     for (const [key, v] of entries) {
       appendScalarEvent(
-        this.subFile(join(this.logdir, `${mainTag.replace(/\//g, "_")}_${key}`)),
+        this.subFile(joinLogdir(this.logdir, `${mainTag.replace(/\//g, "_")}_${key}`)),
         mainTag,
         v,
         s,
@@ -179,7 +180,7 @@ export class SummaryWriter extends MediaWriter {
         throw new TypeError(`addHparams: metric "${name}" must be a number, got ${typeof v}`);
     }
     const step = checkStep(options.step, "addHparams");
-    const file = this.subFile(join(this.logdir, options.runName ?? String(Date.now() / 1000)));
+    const file = this.subFile(joinLogdir(this.logdir, options.runName ?? String(Date.now() / 1000)));
     const wallTime = Date.now() / 1000;
     for (const value of hparamsSummaryValues(checked, Object.keys(metrics), domains))
       this.appendSummary(file, step, wallTime, [value]);
@@ -232,6 +233,10 @@ export class SummaryWriter extends MediaWriter {
    * embedding.ts), listed in <logdir>/projector_config.pbtxt, which is rewritten with every embedding of this writer.
    */
   addEmbedding(mat: EmbeddingMatrix, options: EmbeddingOptions = {}): void {
+    if (isS3Url(this.logdir))
+      throw new Error(
+        "addEmbedding: the projector's files cannot be written to an s3:// logdir yet; use a local one",
+      );
     if (options.tag !== undefined) checkTag(options.tag, "addEmbedding");
     const step = checkStep(options.step, "addEmbedding");
     this.embeddings.push(writeEmbedding(this.logdir, mat, { ...options, step }));
