@@ -19,6 +19,8 @@ const EXPECTED_EXPORTS = [
   "fitCallback",
   "readEvents",
   "loadLogdir",
+  "loadLogdirAsync",
+  "RemoteLogdir",
   "scalars",
   "ScalarsView",
   "histograms",
