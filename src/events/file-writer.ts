@@ -118,7 +118,7 @@ export class EventFileWriter {
 
   /** The event file (or, in S3, the current object) being written. */
   get path(): string {
-    return this.target?.path ?? "";
+    return (this.target ?? this.closedTarget)?.path ?? "";
   }
 
   /** Room for `bytes` more bytes at `this.used`; returns the buffer to write into. */

@@ -424,3 +424,36 @@ test("the new writer methods reject bad input at the call, naming what was expec
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("embeddings listed in projector_config.pbtxt are read back, ours as PyTorch's and tensorboardX's", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ts-kinds-"));
+  try {
+    const writer = new SummaryWriter(dir);
+    const labelImages = {
+      shape: [4, 3, 2, 2],
+      data: Array.from({ length: 48 }, (_, i) => Math.floor(i / 12) / 4),
+    };
+    writer.addEmbedding(
+      [0, 1, 2, 3].map((i) => [0, 1, 2].map((j) => (3 * i + j) / 4)),
+      { metadata: ["a", "b", "c", "d"], labelImages, tag: "points", step: 3 },
+    );
+    writer.close();
+    for (const logdir of [dir, join(FIXTURES, "pytorch"), join(FIXTURES, "tensorboardx")]) {
+      const [embedding, ...others] = loadLogdir(logdir).run(".").embeddings;
+      assert.equal(others.length, 0, logdir);
+      assert.deepEqual([embedding.tensorName, embedding.tag, embedding.step], ["points:00003", "points", 3]);
+      const { shape, values } = embedding.vectors();
+      assert.deepEqual(shape, [4, 3]);
+      assert.deepEqual(
+        [...values],
+        Array.from({ length: 12 }, (_, i) => i / 4),
+      );
+      assert.deepEqual(embedding.metadata(), { rows: [["a"], ["b"], ["c"], ["d"]] });
+      assert.deepEqual(embedding.sprite?.singleImageDim, [2, 2]);
+      const sprite = PNG.sync.read(embedding.spriteImage()!);
+      assert.deepEqual([sprite.width, sprite.height], [4, 4], "2 x 2 tiles of 2 x 2 pixels");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
