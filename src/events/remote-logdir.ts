@@ -1,7 +1,8 @@
 // A logdir in object storage (s3://bucket/prefix), read with the same decoding, purging and filtering as a local
 // one. reloadAsync() lists the objects and fetches only the bytes appended to each event file since the last
 // read (ranged GETs); an object that cannot be read after retries is named in `failures` and tried again on
-// the next reload, and everything else read is kept. Image and audio bytes are kept in memory.
+// the next reload, and everything else read is kept. Image and audio bytes, and the projector's files, are
+// kept in memory.
 import { checkLoadOptions, isEventFile, loadLogdir, Logdir, type LoadOptions } from "./logdir";
 import { deliver, type RecordSink } from "./reader";
 import { SummaryDecoder } from "./decode";
@@ -9,6 +10,8 @@ import { emptyRun, sinkFor, type RunData } from "./run-data";
 import { filterOf } from "./run-reader";
 import { initialPurgeState } from "./purge";
 import { parseS3Url, s3Url, S3Store, type S3Location, type S3Options } from "./s3";
+import { embeddingsOfConfig, PROJECTOR_CONFIG } from "./projector-read";
+import type { EmbeddingData } from "./kinds";
 
 export interface RemoteLoadOptions extends LoadOptions {
   s3?: S3Options;
@@ -66,13 +69,46 @@ export class RemoteLogdir extends Logdir {
     const { bucket } = this.location;
     const objects = await this.store.list(bucket, this.location.prefix);
     this.failures = [];
+    const keys = new Set(objects.map((o) => o.key));
     for (const [name, files] of runsOfKeys(this.location, objects)) {
       if (!this.wantsRun(name)) continue;
       const run = this.remoteRun(name);
       for (const { key, size } of files) await this.readFile(run, key, size);
+      if (!this.options.kinds || this.options.kinds.includes("embeddings"))
+        run.data.embeddings = await this.readEmbeddings(name, keys);
       this.runs.set(name, run.data);
     }
     return this;
+  }
+
+  /**
+   * The run's projector_config.pbtxt and the files it lists, fetched now (EmbeddingData reads synchronously);
+   * a file that cannot be fetched is named in `failures` and its embedding's methods say which.
+   */
+  private async readEmbeddings(run: string, keys: Set<string>): Promise<EmbeddingData[]> {
+    const folder = [this.location.prefix, run === "." ? "" : run].filter(Boolean).join("/");
+    const keyOf = (path: string): string => (folder ? `${folder}/${path}` : path);
+    const configKey = keyOf(PROJECTOR_CONFIG);
+    if (!keys.has(configKey)) return [];
+    const fetched = new Map<string, Buffer>();
+    const fetch = async (path: string): Promise<void> => {
+      try {
+        fetched.set(path, await this.store.read(this.location.bucket, keyOf(path)));
+      } catch (error) {
+        this.failures.push({
+          object: s3Url(this.location.bucket, keyOf(path)),
+          error: (error as Error).message,
+        });
+      }
+    };
+    await fetch(PROJECTOR_CONFIG);
+    const config = fetched.get(PROJECTOR_CONFIG);
+    if (!config) return [];
+    const listed = embeddingsOfConfig(config.toString("utf8"), () => undefined);
+    for (const e of listed)
+      for (const path of [e.tensorPath, e.metadataPath, e.sprite?.imagePath])
+        if (path !== undefined && keys.has(keyOf(path))) await fetch(path);
+    return embeddingsOfConfig(config.toString("utf8"), (path) => fetched.get(path));
   }
 
   private remoteRun(name: string): RemoteRun {

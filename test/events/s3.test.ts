@@ -94,6 +94,22 @@ test("a logdir PyTorch wrote, uploaded to S3, reads as it does from disk", async
   const fromS3 = await loadLogdirAsync("s3://logs/torch", { s3: s3.options });
   assert.deepEqual(contents(fromS3), contents(loadLogdir(fixture)));
   assert.equal(fromS3.run(".").graphs.length, loadLogdir(fixture).run(".").graphs.length);
+
+  // Every other kind, embeddings included (the projector's files listed in projector_config.pbtxt).
+  const kinds = join(__dirname, "../fixtures/events/kinds/pytorch");
+  for (const file of files(kinds))
+    await store.write("logs", `kinds/${relative(kinds, file)}`, readFileSync(file));
+  const [remote, local] = [
+    (await loadLogdirAsync("s3://logs/kinds", { s3: s3.options })).run("."),
+    loadLogdir(kinds).run("."),
+  ];
+  for (const field of ["audio", "meshes", "tensors", "customScalars", "histograms"] as const)
+    assert.deepEqual(remote[field], local[field], field);
+  const embedding = (run: typeof remote) => {
+    const [e] = run.embeddings;
+    return { name: e.tensorName, vectors: e.vectors(), metadata: e.metadata(), sprite: e.spriteImage() };
+  };
+  assert.deepEqual(embedding(remote), embedding(local));
 });
 
 test("credentials and endpoint come from the usual AWS environment variables", async () => {
