@@ -3,7 +3,7 @@
 import { EventFileWriter } from "./file-writer";
 import { summaryEventPayload, type SummaryValueInit } from "./encode";
 import { checkStep, defaultLogdir } from "./writer-args";
-import type { S3Options } from "./s3";
+import { parseS3Url, S3Store, type S3Options } from "./s3";
 
 export interface SummaryWriterOptions {
   /** Seconds between automatic flushes of buffered events (default 2). */
@@ -25,6 +25,9 @@ export class WriterCore {
   protected readonly options: SummaryWriterOptions;
   private main: EventFileWriter;
   private readonly subWriters = new Map<string, EventFileWriter>();
+  /** Uploads of files beside the event files (the projector's, for an s3:// logdir), in order. */
+  private uploads: Promise<void> = Promise.resolve();
+  private uploadError: Error | undefined;
 
   constructor(logdir?: string, options: SummaryWriterOptions = {}) {
     if (logdir !== undefined && typeof logdir !== "string") {
@@ -74,6 +77,27 @@ export class WriterCore {
     file.appendPayload(summaryEventPayload(wallTime, step, values));
   }
 
+  /** A writer of files beside the event files of an s3:// logdir: uploads in the background, one at a time. */
+  protected uploadFile(): (path: string, bytes: string | Buffer) => void {
+    const { bucket, prefix } = parseS3Url(this.logdir);
+    const store = new S3Store(this.options.s3);
+    return (path, bytes) => {
+      const key = prefix ? `${prefix}/${path}` : path;
+      const body = Buffer.from(bytes);
+      this.uploads = this.uploads.then(() =>
+        store.write(bucket, key, body).catch((error: Error) => {
+          this.uploadError = error;
+          process.emitWarning(`tensorscope: ${error.message}`);
+        }),
+      );
+    };
+  }
+
+  private async uploadsSettled(): Promise<void> {
+    await this.uploads;
+    if (this.uploadError) throw this.uploadError;
+  }
+
   /** Writes everything buffered to disk now. */
   flush(): void {
     this.main.flush();
@@ -94,13 +118,13 @@ export class WriterCore {
   async flushAsync(): Promise<void> {
     const files = this.files();
     this.flush();
-    await Promise.all(files.map((file) => file.settled()));
+    await Promise.all([...files.map((file) => file.settled()), this.uploadsSettled()]);
   }
 
   /** close(), then waits for the last uploads of an s3:// logdir; rejects if one failed after retries. */
   async closeAsync(): Promise<void> {
     const files = this.files();
     this.close();
-    await Promise.all(files.map((file) => file.settled()));
+    await Promise.all([...files.map((file) => file.settled()), this.uploadsSettled()]);
   }
 }

@@ -1,7 +1,5 @@
 // SummaryWriter: PyTorch's torch.utils.tensorboard.SummaryWriter in camelCase, writing TensorBoard event files
 // without TensorFlow. Every argument is checked at the call, so bad input never surfaces later in a flush.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { MediaWriter } from "./writer-media";
 import { isS3Url, joinLogdir } from "./s3";
 import {
@@ -26,6 +24,7 @@ import { checkDomains, checkHparams, hparamsSummaryValues, type HparamValue } fr
 import {
   projectorConfigText,
   writeEmbedding,
+  localFileWriter,
   type EmbeddingEntry,
   type EmbeddingMatrix,
   type EmbeddingOptions,
@@ -233,14 +232,11 @@ export class SummaryWriter extends MediaWriter {
    * embedding.ts), listed in <logdir>/projector_config.pbtxt, which is rewritten with every embedding of this writer.
    */
   addEmbedding(mat: EmbeddingMatrix, options: EmbeddingOptions = {}): void {
-    if (isS3Url(this.logdir))
-      throw new Error(
-        "addEmbedding: the projector's files cannot be written to an s3:// logdir yet; use a local one",
-      );
     if (options.tag !== undefined) checkTag(options.tag, "addEmbedding");
     const step = checkStep(options.step, "addEmbedding");
-    this.embeddings.push(writeEmbedding(this.logdir, mat, { ...options, step }));
-    writeFileSync(join(this.logdir, "projector_config.pbtxt"), projectorConfigText(this.embeddings));
+    const write = isS3Url(this.logdir) ? this.uploadFile() : localFileWriter(this.logdir);
+    this.embeddings.push(writeEmbedding(this.logdir, mat, { ...options, step }, write));
+    write("projector_config.pbtxt", projectorConfigText(this.embeddings));
   }
 
   /**

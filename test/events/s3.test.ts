@@ -28,6 +28,13 @@ async function logEverything(writer: SummaryWriter): Promise<void> {
   writer.addAudio("sound", [0, 0.5, -0.5], 0, { sampleRate: 100, wallTime: 1_700_000_000 });
   writer.addText("note", "hello", 0, 1_700_000_000);
   writer.addHparams({ lr: 0.1 }, { "hp/acc": 0.5 }, { runName: "hp" });
+  writer.addEmbedding(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { metadata: ["a", "b"], tag: "points" },
+  );
 }
 
 /** What a comparison of two logdirs looks at (file names and wall times of hparams differ). */
@@ -41,6 +48,7 @@ function contents(logdir: Logdir) {
       audio: [...run.audio].map(([tag, points]) => [tag, points.map((p) => p.value.map((c) => c.encoded))]),
       texts: [...run.texts],
       hparams: run.hparams.filter((h) => h.kind !== "session_start_info").length,
+      embeddings: run.embeddings.map((e) => [e.tensorName, e.vectors(), e.metadata()]),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
