@@ -2,6 +2,7 @@
 import { countForeign, emptyReadStats, type ReadStats, type RecordSink } from "./reader";
 import type { EventRecord, HparamsData, ImageData, SummaryItem } from "./decode";
 import type { MeshPart } from "./decode-kinds";
+import { KIND_OF_ITEM, wanted, type RunFilter } from "./run-filter";
 import {
   beforeSummary,
   initialPurgeState,
@@ -96,6 +97,8 @@ export class ScalarColumns implements ScalarSeries {
     this.valueColumn = bigger(this.valueColumn);
   }
 }
+export type { RunFilter, RunKind } from "./run-filter";
+
 export interface StepPoint<T> {
   step: number;
   wallTime: number;
@@ -225,48 +228,6 @@ function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number
       throw new Error(`no storage for summary item ${JSON.stringify(unhandled)}`);
     }
   }
-}
-
-/** The RunData fields that loadLogdir's `kinds` option selects. */
-export type RunKind =
-  | "scalars"
-  | "histograms"
-  | "images"
-  | "texts"
-  | "prCurves"
-  | "audio"
-  | "meshes"
-  | "customScalars"
-  | "tensors"
-  | "embeddings"
-  | "graphs"
-  | "hparams";
-
-const KIND_OF_ITEM: Partial<Record<SummaryItem["type"], RunKind>> = {
-  scalar: "scalars",
-  histogram: "histograms",
-  image: "images",
-  text: "texts",
-  prCurve: "prCurves",
-  audio: "audio",
-  meshPart: "meshes",
-  tensor: "tensors",
-  customScalars: "customScalars",
-  hparams: "hparams",
-};
-
-/** Run-level kinds are kept whatever the tag filter says. */
-const RUN_LEVEL = new Set<RunKind>(["customScalars", "hparams", "graphs", "embeddings"]);
-
-/** Which points a run keeps: kinds (undefined: all) and a tag predicate (undefined: all). */
-export interface RunFilter {
-  kinds?: ReadonlySet<RunKind>;
-  tag?: (tag: string) => boolean;
-}
-
-function wanted(filter: RunFilter, kind: RunKind, tag: string): boolean {
-  if (filter.kinds && !filter.kinds.has(kind)) return false;
-  return RUN_LEVEL.has(kind) || !filter.tag || filter.tag(tag);
 }
 
 function addRecord(run: RunData, record: EventRecord, state: PurgeState, filter: RunFilter): void {
