@@ -10,7 +10,26 @@ export { display, DISPLAY_SYMBOL } from "./display";
 export type { Displayable, DisplayOptions, MimeBundle } from "./display";
 // TensorBoard event files: writer, reader, logdir loader (src/events/, docs/events.md).
 export { SummaryWriter } from "./events/writer";
-export type { SummaryWriterOptions } from "./events/writer";
+export type { SummaryWriterOptions, ScalarOptions } from "./events/writer";
+export type { AudioOptions, BoxesOptions } from "./events/writer-media";
+export type { MeshOptions, CustomScalarsLayoutInput, HistogramRaw } from "./events/writer-tensors";
+export type { Bins, BinEstimator } from "./events/histogram-bins";
+export type { FigureInput, CanvasLike } from "./events/figure";
+export type {
+  AudioClip,
+  MeshData,
+  CustomScalarsLayout,
+  CustomScalarChart,
+  TensorValue,
+  EmbeddingData,
+  StoredBytes,
+} from "./events/kinds";
+export type { RunKind } from "./events/run-data";
+export type { PurgeMode } from "./events/purge";
+export type { ScalarRow } from "./events/export";
+export { loadLogdirAsync, RemoteLogdir } from "./events/remote-logdir";
+export type { RemoteLoadOptions } from "./events/remote-logdir";
+export type { S3Options } from "./events/s3";
 export type { PrCurve, PrCurveCounts } from "./events/pr-curve";
 export type { EmbeddingMatrix, EmbeddingOptions } from "./events/embedding";
 export { readEvents } from "./events/reader";

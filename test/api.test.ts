@@ -23,6 +23,8 @@ const EXPECTED_EXPORTS = [
   "fitCallback",
   "readEvents",
   "loadLogdir",
+  "loadLogdirAsync",
+  "RemoteLogdir",
   "scalars",
   "ScalarsView",
   "histograms",
