@@ -4,14 +4,14 @@
 import type { RunData, ScalarSeries } from "../events/logdir";
 import { smooth } from "./smoothing";
 import { reduceForDisplay, type DisplayPoint } from "./reduce";
-import { runsOf, type RunsSource } from "./source";
-import { VegaLiteChart, formatNumber, textTable } from "./chart";
+import { runsOf, selectNames, selectRuns, type NameFilter, type RunsSource } from "./source";
+import { STEP_AXIS, VegaLiteChart, formatNumber, textTable } from "./chart";
 
 export interface ScalarsOptions {
   /** Tags to show (names or a pattern); default all. */
-  tags?: string[] | RegExp;
+  tags?: NameFilter;
   /** Runs to show (names or a pattern); default all. */
-  runs?: string[] | RegExp;
+  runs?: NameFilter;
   /** TensorBoard's smoothing weight in [0, 1) (default 0.6); 0 draws raw values only. */
   smoothing?: number;
   xAxis?: "step" | "relative" | "wall";
@@ -60,9 +60,6 @@ interface SeriesSummary {
   reduced: boolean;
 }
 
-const matches = (name: string, filter: string[] | RegExp | undefined): boolean =>
-  filter === undefined || (filter instanceof RegExp ? filter.test(name) : filter.includes(name));
-
 function xValues(series: ScalarSeries, axis: "step" | "relative" | "wall"): Float64Array {
   if (axis === "step") return series.steps;
   if (axis === "wall") return series.wallTimes.map((t) => t * 1000);
@@ -101,9 +98,14 @@ export function scalarRows(
     throw new RangeError(`scalars: xAxis must be "step", "relative" or "wall", got ${axis}`);
   const rows: ScalarRow[] = [];
   const series: SeriesSummary[] = [];
-  const chosen = runs.filter((run) => matches(run.name, options.runs));
-  const tagsOf = (run: RunData): string[] =>
-    [...run.scalars.keys()].filter((tag) => matches(tag, options.tags));
+  const chosen = selectRuns(runs, options.runs, "scalars");
+  const tags = selectNames(
+    [...new Set(chosen.flatMap((run) => [...run.scalars.keys()]))],
+    options.tags,
+    "scalars",
+    "tag",
+  );
+  const tagsOf = (run: RunData): string[] => [...run.scalars.keys()].filter((tag) => tags.includes(tag));
   const buckets = options.buckets ?? defaultBuckets(chosen.reduce((n, run) => n + tagsOf(run).length, 0));
   for (const run of chosen) {
     for (const tag of tagsOf(run)) {
@@ -181,6 +183,7 @@ export function scalarsSpec(
     field: "x",
     type: axis === "wall" ? "temporal" : "quantitative",
     title: { step: "step", relative: "relative time (s)", wall: "wall time" }[axis],
+    ...(axis === "step" ? { axis: STEP_AXIS } : {}),
   };
   const y = {
     type: "quantitative",
