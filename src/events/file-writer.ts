@@ -13,13 +13,29 @@ let fileCounter = 0;
 const openWriters = new Set<EventFileWriter>();
 let exitHookInstalled = false;
 
+const closeAll = (): void => {
+  for (const writer of openWriters) writer.close();
+};
+
+/**
+ * On SIGTERM/SIGINT (a `kill` of a training script, Ctrl-C), Node would exit without running 'exit' handlers:
+ * close every file first. If nobody else listens to the signal, Node's default was to die of it, so ours is
+ * removed and the signal raised again (the exit status stays "killed by SIGTERM"); if the program handles the
+ * signal itself (a Jupyter kernel interrupting a cell), the flush is all we do.
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  closeAll();
+  if (process.listenerCount(signal) > 1) return;
+  process.removeListener(signal, onSignal);
+  process.kill(process.pid, signal);
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // 'exit' handlers must be synchronous; flush() is, so nothing buffered is lost on a normal exit.
-  process.on("exit", () => {
-    for (const writer of openWriters) writer.close();
-  });
+  process.on("exit", closeAll);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, onSignal);
 }
 
 /** `events.out.tfevents.<10-digit seconds>.<host>.<pid>.<n>`, the name PyTorch and TensorBoard use. */
@@ -31,7 +47,15 @@ export function eventFileName(now = Date.now(), suffix = ""): string {
 export interface EventFileWriterOptions {
   flushSecs?: number;
   filenameSuffix?: string;
+  /**
+   * PyTorch's purge_step: the file starts at this step and says SessionLog.START, so that readers drop what an
+   * earlier (crashed) session logged at this step and after.
+   */
+  purgeStep?: number;
 }
+
+/** SessionLog.SessionStatus.START */
+const SESSION_START = 1;
 
 export class EventFileWriter {
   readonly path: string;
@@ -48,13 +72,24 @@ export class EventFileWriter {
     if (!(flushSecs > 0)) throw new RangeError(`flushSecs must be a positive number, got ${flushSecs}`);
     this.path = join(logdir, eventFileName(Date.now(), options.filenameSuffix ?? ""));
     this.fd = openEventFile(logdir, this.path);
+    const { purgeStep } = options;
+    const wallTime = Date.now() / 1000;
     this.appendPayload(
       EventProto.encode({
-        wall_time: Date.now() / 1000,
+        wall_time: wallTime,
+        step: purgeStep ?? 0,
         file_version: "brain.Event:2",
         source_metadata: { writer: SOURCE_WRITER },
       }).finish(),
     );
+    if (purgeStep !== undefined)
+      this.appendPayload(
+        EventProto.encode({
+          wall_time: wallTime,
+          step: purgeStep,
+          session_log: { status: SESSION_START },
+        }).finish(),
+      );
     this.flush();
     this.timer = setInterval(() => this.flush(), flushSecs * 1000);
     this.timer.unref();

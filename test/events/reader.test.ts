@@ -82,7 +82,8 @@ test("a truncated last record, a flipped payload byte and foreign records are sk
     const recordSize = bytes.readUInt32LE(firstSize) + 16; // steps < 128: every scalar record has this size
     bytes[firstSize + 50 * recordSize + 20] ^= 0x10; // inside record for step 50
     const foreign = frameRecord(
-      EventProto.encode({ wall_time: 1, step: 1, session_log: { status: 1 } }).finish(),
+      // SessionLog.STOP: foreign (a START would be a restart, see purge.test.ts).
+      EventProto.encode({ wall_time: 1, step: 1, session_log: { status: 2 } }).finish(),
     );
     const garbage = frameRecord(Buffer.from([0xff, 0xff, 0xff]));
     const cut = Buffer.concat([bytes, foreign, garbage, frameRecord(Buffer.from("abc")).subarray(0, 9)]);
