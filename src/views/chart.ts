@@ -53,8 +53,19 @@ export function formatNumber(v: number | null | undefined): string {
     : String(Number(v.toPrecision(5)));
 }
 
-/** Steps are integers: an axis of steps has integer ticks only (no 0.5 between epochs 0 and 1). */
-export const STEP_AXIS = { format: "d", tickMinStep: 1 } as const;
+/**
+ * Steps are integers: an axis of steps has integer ticks only (no 0.5 between epochs 0 and 1). vega's tickMinStep
+ * does not stop half steps on a short span, so there the tick values are given: every integer, or every other.
+ */
+export function stepAxis(steps: Iterable<number>): Record<string, unknown> {
+  let [min, max] = [Infinity, -Infinity];
+  for (const step of steps) [min, max] = [Math.min(min, step), Math.max(max, step)];
+  if (!(max - min <= 20)) return { format: "d", tickMinStep: 1 };
+  const every = max - min > 10 ? 2 : 1;
+  const values: number[] = [];
+  for (let v = Math.ceil(min); v <= Math.floor(max); v += every) values.push(v);
+  return { format: "d", values };
+}
 
 /** Where a run's point sits on a slider over the steps of all runs: it is shown for slider positions [index, until). */
 export interface StepSpan {

@@ -4,7 +4,7 @@
 // nested bands over the steps.
 import type { Histogram } from "../events/histogram";
 import { runFilter, runsWithTag, runsOf, type NameFilter, type RunsSource } from "./source";
-import { STEP_AXIS, VegaLiteChart, formatNumber, textTable } from "./chart";
+import { stepAxis, VegaLiteChart, formatNumber, textTable } from "./chart";
 
 export const BASIS_POINTS = [0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000] as const;
 
@@ -68,7 +68,7 @@ function spec(
   runCount: number,
   options: DistributionsOptions,
 ): Record<string, unknown> {
-  const x = { field: "step", type: "quantitative", title: "step", axis: STEP_AXIS };
+  const x = { field: "step", type: "quantitative", title: "step", axis: stepAxis(rows.map((r) => r.step)) };
   const bands = [0, 1, 2, 3].map((k) => ({
     mark: { type: "area", opacity: 0.25 + 0.12 * k, color: "#e8710a", interpolate: "linear" },
     encoding: {

@@ -129,7 +129,8 @@ const dagre = (): unknown => (dagreModule ??= require("@dagrejs/dagre"));
 let graphCounter = 0;
 
 /** dagre's browser build (a global `dagre`), beside its CommonJS entry (the package exports no such subpath). */
-export const dagreBrowserBundle = (): string => join(dirname(require.resolve("@dagrejs/dagre")), "dagre.min.js");
+export const dagreBrowserBundle = (): string =>
+  join(dirname(require.resolve("@dagrejs/dagre")), "dagre.min.js");
 
 export class GraphView extends LogView {
   readonly text: string;

@@ -65,7 +65,14 @@ export function reduceForDisplay(
       last = j;
     }
     if (last >= 0)
-      points.push({ x: xs[last], at: last, value: ys[last], smoothed: finiteOrNull(smoothed[last]), min, max });
+      points.push({
+        x: xs[last],
+        at: last,
+        value: ys[last],
+        smoothed: finiteOrNull(smoothed[last]),
+        min,
+        max,
+      });
     if (sawGap) points.push({ x: xs[j - 1], at: j - 1, value: null, smoothed: null, min: null, max: null });
     i = j;
   }

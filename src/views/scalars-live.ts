@@ -77,7 +77,7 @@ export function liveControls(maxPoints: number, smoothing: number, axis: XAxis):
       scale: { zero: false },
       axis: {
         labelExpr:
-          "xAxis == 'wall' ? timeFormat(datum.value, '%H:%M:%S') : xAxis == 'step' ? format(datum.value, 'd') : format(datum.value, '~g')",
+          "xAxis == 'wall' ? timeFormat(datum.value, '%H:%M:%S') : xAxis == 'step' ? (datum.value % 1 ? '' : format(datum.value, 'd')) : format(datum.value, '~g')",
         tickMinStep: { expr: "xAxis == 'step' ? 1 : 0" },
         labelOverlap: true,
       },

@@ -5,7 +5,7 @@ import type { RunData, ScalarSeries } from "../events/logdir";
 import { smooth } from "./smoothing";
 import { reduceForDisplay, type DisplayPoint } from "./reduce";
 import { runsOf, selectNames, selectRuns, type NameFilter, type RunsSource } from "./source";
-import { STEP_AXIS, VegaLiteChart, formatNumber, textTable } from "./chart";
+import { stepAxis, VegaLiteChart, formatNumber, textTable } from "./chart";
 import { liveControls, type LiveControls } from "./scalars-live";
 
 /** Points in the longest drawn series (what bounds the exactness of in-browser smoothing). */
@@ -217,7 +217,7 @@ export function scalarsSpec(
     field: "x",
     type: axis === "wall" ? "temporal" : "quantitative",
     title: { step: "step", relative: "relative time (s)", wall: "wall time" }[axis],
-    ...(axis === "step" ? { axis: STEP_AXIS } : {}),
+    ...(axis === "step" ? { axis: stepAxis(rows.map((r) => r.step)) } : {}),
   };
   const y = {
     type: "quantitative",
