@@ -101,3 +101,19 @@ test("customScalars: layouts of both runs merged; regex tags per run; margin ban
     [{ title: "x", kind: "multiline", tags: ["2"] }],
   );
 });
+
+test("dashboard: a tab for each kind the logdir holds, in TensorBoard's order, pictures of every view", async () => {
+  const { dashboard } = await import("../../src/views/dashboard");
+  const view = dashboard(dir);
+  assert.deepEqual(
+    view.tabs.map((t) => t.kind),
+    ["scalars", "customScalars", "audio"],
+  );
+  const bundle = await toMimeBundle(view);
+  const html = String(bundle["text/html"]);
+  assert.equal((html.match(/<input type="radio"/g) ?? []).length, 3);
+  assert.match(html, /<label for="tsdash\d+-2">audio<\/label>/);
+  assert.match(String(bundle["image/svg+xml"]), /^<svg[^>]*><rect[^>]*\/><svg y="0"/);
+  assert.match(String(view), /^dashboard of 2 run\(s\): scalars, customScalars, audio/);
+  await view.savePng(join(dir, "dashboard.png"), 1);
+});
