@@ -50,6 +50,8 @@ export function boardClient(options: ClientOptions): void {
     const view = new vega.View(vega.parse(compiled), { renderer: "svg", container: host, hover: true });
     view.insert("points", payload.rows);
     await view.runAsync();
+    // The chart's vega view by tag, for the browser test and for poking at from the console.
+    (w.__boardViews ??= {})[tag] = view;
     card.dataset.points = String(payload.rows.length);
     let zoomed: number[] | undefined;
     let timer: any;

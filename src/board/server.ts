@@ -70,6 +70,7 @@ function routes(
     if (!file) return reply.code(404).send({ error: "not found" });
     return reply.type("text/javascript; charset=utf-8").header("cache-control", "max-age=3600").send(file());
   });
+  app.get("/favicon.ico", async (_, reply) => reply.code(204).send());
   app.get("/api/catalog", async () => catalog(logdir));
   app.get<{ Querystring: { kind?: string; tag?: string } }>("/api/view", async (request, reply) => {
     const { kind = "", tag = "" } = request.query;
