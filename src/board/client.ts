@@ -1,6 +1,7 @@
 // The board page's script. boardClient runs in the browser only: the page gets its source text, so it may use
-// nothing from outside its own body but its argument and the page's globals (vega, vegaLite, dagre, and the graph
-// drawing functions of src/views/graph-draw.ts). The charts are the notebook views' own vega-lite specs.
+// nothing from outside its own body but its argument and the page's globals (vega, dagre, and the graph
+// drawing functions of src/views/graph-draw.ts). The charts are the notebook views' own vega-lite specs, compiled
+// to vega by the server.
 /* eslint-disable @typescript-eslint/no-explicit-any -- browser globals (vega, DOM) are used untyped here */
 
 export interface ClientOptions {
@@ -10,7 +11,7 @@ export interface ClientOptions {
 
 export function boardClient(options: ClientOptions): void {
   const w = window as any;
-  const { vega, vegaLite, dagre, drawGraph, mountGraph } = w;
+  const { vega, dagre, drawGraph, mountGraph } = w;
   const main = document.getElementById("main")!;
   const tabs = document.getElementById("tabs")!;
   const status = document.getElementById("status")!;
@@ -44,7 +45,7 @@ export function boardClient(options: ClientOptions): void {
     ].join("\n");
 
   async function scalarCard(card: HTMLElement, tag: string, payload: any): Promise<() => Promise<void>> {
-    const compiled = vegaLite.compile(payload.spec).spec;
+    const compiled = payload.vega;
     const host = document.createElement("div");
     card.appendChild(host);
     const view = new vega.View(vega.parse(compiled), { renderer: "svg", container: host, hover: true });
@@ -131,7 +132,7 @@ export function boardClient(options: ClientOptions): void {
       else if (payload.spec) {
         const host = document.createElement("div");
         card.appendChild(host);
-        await new vega.View(vega.parse(vegaLite.compile(payload.spec).spec), {
+        await new vega.View(vega.parse(payload.vega), {
           renderer: "svg",
           container: host,
           hover: true,

@@ -7,13 +7,16 @@ import { scalarRows, scalarsSpec, type ScalarRow } from "../views/scalars";
 import { GraphView } from "../views/graph";
 import { VegaLiteChart } from "../views/chart";
 import type { XAxis } from "../views/scalars-live";
+import { compileVegaLite } from "../views/render";
 
 export interface ViewPayload {
   kind: DashboardKind;
   tag: string;
   /** A vega-lite spec to draw, its points under the data name "points" when `rows` is given. */
   spec?: Record<string, unknown>;
-  rows?: ScalarRow[];
+  /** The spec compiled to vega here, so that the page needs vega only (not the vega-lite compiler). */
+  vega?: unknown;
+  rows?: Partial<ScalarRow>[];
   html?: string;
   graph?: { data: GraphView["data"]; expanded: string[] };
   text: string;
@@ -27,7 +30,10 @@ export function catalog(logdir: Logdir): Catalog {
 
 /** One tag's scalar chart (all runs), unfaceted so that its x scale can be zoomed, data under "points". */
 export function scalarChart(logdir: Logdir, tag: string): ViewPayload {
-  const { rows, series } = scalarRows(runsOf(logdir), { tags: [tag] });
+  const runs = runsOf(logdir).filter((run) => run.scalars.has(tag));
+  // About 4,000 points per chart at first (TensorBoard draws 1,000 per series); zooming fetches the full detail.
+  const buckets = Math.max(50, Math.min(500, Math.floor(4000 / Math.max(1, runs.length))));
+  const { rows, series } = scalarRows(runs, { tags: [tag], buckets });
   const faceted = scalarsSpec(
     rows,
     series.some((s) => s.reduced),
@@ -54,7 +60,20 @@ export function scalarChart(logdir: Logdir, tag: string): ViewPayload {
     ...inner,
     layer: [{ ...first, params: [zoom] }, ...rest],
   };
-  return { kind: "scalars", tag, spec, rows, text: `${series.length} series` };
+  return {
+    kind: "scalars",
+    tag,
+    spec,
+    vega: compileVegaLite(spec),
+    rows: rows.map(slim),
+    text: `${series.length} series`,
+  };
+}
+
+/** The fields the page's chart reads (x, at and the kernel's smoothing are not needed there). */
+function slim(row: ScalarRow): Partial<ScalarRow> {
+  const { run, tag, i, segment, step, relative, wall, value, min, max } = row;
+  return { run, tag, i, segment, step, relative, wall, value, min, max };
 }
 
 /** Binary search: the first index whose value is ≥ x in a non-decreasing column. */
@@ -88,7 +107,7 @@ export function scalarRange(
   lo: number,
   hi: number,
   buckets = 500,
-): ScalarRow[] {
+): Partial<ScalarRow>[] {
   const starts = new Map<string, number>();
   const runs = runsOf(logdir)
     .filter((run) => run.scalars.has(tag))
@@ -113,7 +132,7 @@ export function scalarRange(
   // Relative time is measured from the run's first point, not from the slice's.
   return rows.map((r) => {
     const relative = r.wall / 1000 - starts.get(r.run)!;
-    return axis === "relative" ? { ...r, relative, x: relative } : { ...r, relative };
+    return slim({ ...r, relative });
   });
 }
 
@@ -126,9 +145,9 @@ export async function viewPayload(logdir: Logdir, kind: DashboardKind, tag: stri
   const [view] = viewsOf(kind, runsOf(logdir), tags);
   const base = { kind, tag, text: view.text };
   if (view instanceof GraphView) return { ...base, graph: { data: view.data, expanded: view.expanded } };
-  if (view instanceof VegaLiteChart) return { ...base, spec: view.spec };
+  if (view instanceof VegaLiteChart) return { ...base, spec: view.spec, vega: compileVegaLite(view.spec) };
   const withHtml = view as unknown as { toHtml?: () => string; spec?: Record<string, unknown> };
-  if (withHtml.spec) return { ...base, spec: withHtml.spec };
+  if (withHtml.spec) return { ...base, spec: withHtml.spec, vega: compileVegaLite(withHtml.spec) };
   if (withHtml.toHtml) return { ...base, html: withHtml.toHtml() };
   return { ...base, html: await view.toSvg() };
 }

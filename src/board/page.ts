@@ -14,7 +14,7 @@ main{display:flex;flex-wrap:wrap;gap:12px;padding:12px}.card{background:white;bo
 export function boardPage(reloadMs: number): string {
   const script = `var __name=function(f){return f};var drawGraph=${drawGraph.toString()};var mountGraph=${mountGraph.toString()};(${boardClient.toString()})(${JSON.stringify({ reloadMs })});`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>tensorscope board</title><style>${STYLE}</style>
-<script src="/static/vega.min.js"></script><script src="/static/vega-lite.min.js"></script><script src="/static/dagre.min.js"></script>
+<script src="/static/vega.min.js"></script><script src="/static/dagre.min.js"></script>
 </head><body><header><b>tensorscope</b><nav id="tabs"></nav><span id="status"></span></header><main id="main"></main>
 <script>${script}</script></body></html>`;
 }

@@ -42,7 +42,6 @@ function staticFiles(): Map<string, () => string> {
   };
   return new Map([
     ["vega.min.js", cached(() => packageFile("vega", "build/vega.min.js"))],
-    ["vega-lite.min.js", cached(() => packageFile("vega-lite", "build/vega-lite.min.js"))],
     ["dagre.min.js", cached(dagreBrowserBundle)],
   ]);
 }
