@@ -65,7 +65,11 @@ test("GraphDef scopes: edges between collapsed scopes, shapes on edges, a single
   assert.match(svg, />\[\?, 8\]</, "the input's shape labels its edge");
   const open = drawGraph(data, ["net", "net/enc"], dagre);
   assert.match(open, /class="cluster" data-scope="net\/enc"/);
-  assert.match(open, /data-scope="net\/enc\/fc"[^>]*><rect[^>]*\/><text[^>]*>\+ fc</, "fc stays a box inside enc");
+  assert.match(
+    open,
+    /data-scope="net\/enc\/fc"[^>]*><rect[^>]*\/><text[^>]*>\+ fc</,
+    "fc stays a box inside enc",
+  );
   assert.match(drawGraph(data, ["net", "net/enc", "net/enc/fc"], dagre), />MatMul</);
 });
 
@@ -117,7 +121,10 @@ test("ResNet-18: one box per top-level block at first look, from the model and f
     const empty = new SummaryWriter(join(dir, "empty"));
     empty.addScalar("x", 1, 0);
     empty.close();
-    assert.throws(() => graph(join(dir, "empty")), /graph: no graph \(addGraph \/ add_graph output\) in run\(s\) "\."/);
+    assert.throws(
+      () => graph(join(dir, "empty")),
+      /graph: no graph \(addGraph \/ add_graph output\) in run\(s\) "\."/,
+    );
     assert.throws(() => graph(dir, { run: "zz" }), /graph: no run "zz"; available: "empty", "\."/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
