@@ -4,7 +4,7 @@
 import type { RunData, ScalarSeries } from "../events/logdir";
 import { smooth } from "./smoothing";
 import { reduceForDisplay, type DisplayPoint } from "./reduce";
-import { runsOf, selectNames, selectRuns, type NameFilter, type RunsSource } from "./source";
+import { runsOf, selectNames, type NameFilter, type RunsSource } from "./source";
 import { stepAxis, VegaLiteChart, formatNumber, textTable } from "./chart";
 import { liveControls, type LiveControls } from "./scalars-live";
 
@@ -117,6 +117,8 @@ const MAX_CHART_POINTS = 16_000;
 export function scalarRows(
   runs: RunData[],
   options: ScalarsOptions = {},
+  /** Runs and tags not (yet) logged are left out instead of being an error (a live chart before training). */
+  lenient = false,
 ): { rows: ScalarRow[]; series: SeriesSummary[] } {
   const smoothing = options.smoothing ?? 0.6;
   if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing < 1)) {
@@ -127,13 +129,19 @@ export function scalarRows(
     throw new RangeError(`scalars: xAxis must be "step", "relative" or "wall", got ${axis}`);
   const rows: ScalarRow[] = [];
   const series: SeriesSummary[] = [];
-  const chosen = selectRuns(runs, options.runs, "scalars");
-  const tags = selectNames(
-    [...new Set(chosen.flatMap((run) => [...run.scalars.keys()]))],
-    options.tags,
-    "scalars",
-    "tag",
+  const select = (names: string[], filter: NameFilter | undefined, kind: "run" | "tag"): string[] =>
+    lenient
+      ? names.filter(
+          (n) => filter === undefined || (filter instanceof RegExp ? filter.test(n) : filter.includes(n)),
+        )
+      : selectNames(names, filter, "scalars", kind);
+  const runNames = select(
+    runs.map((r) => r.name),
+    options.runs,
+    "run",
   );
+  const chosen = runs.filter((r) => runNames.includes(r.name));
+  const tags = select([...new Set(chosen.flatMap((run) => [...run.scalars.keys()]))], options.tags, "tag");
   const tagsOf = (run: RunData): string[] => [...run.scalars.keys()].filter((tag) => tags.includes(tag));
   const buckets = options.buckets ?? defaultBuckets(chosen.reduce((n, run) => n + tagsOf(run).length, 0));
   for (const run of chosen) {
