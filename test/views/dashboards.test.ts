@@ -155,3 +155,22 @@ test("hparams: the table sorts by the column chosen in its control, in vega (no 
   const order = [...svg.matchAll(/>(hp\/lr=0\.\d)</g)].map((m) => m[1]).slice(0, 3);
   assert.deepEqual(order, ["hp/lr=0.1", "hp/lr=0.2", "hp/lr=0.3"]);
 });
+
+test("hparams: brushing a range of the first metric dims the sessions outside it, in vega", async () => {
+  const vega = await import("vega");
+  const compiled = vl.compile(hparams(dir).spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  // What a drag on the strip stores: accuracy in [0.7, 1] (sessions at 0.75 and 1 in, 0.5 out).
+  view.data("metricRange_store", [
+    { unit, fields: [{ field: "accuracy", channel: "x", type: "R" }], values: [[0.7, 1]] },
+  ]);
+  await view.runAsync();
+  const svg = await view.toSVG();
+  view.finalize();
+  const dimmed = [
+    ...svg.matchAll(
+      /aria-label="[^"]*session: ([^;"]+)[^"]*" role="graphics-symbol" aria-roledescription="line mark"[^>]*opacity="0.08"/g,
+    ),
+  ].map((m) => m[1]);
+  assert.deepEqual([...new Set(dimmed)], ["hp/lr=0.3"]);
+});
