@@ -162,7 +162,7 @@ test("hparams: brushing a range of the first metric dims the sessions outside it
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   // What a drag on the strip stores: accuracy in [0.7, 1] (sessions at 0.75 and 1 in, 0.5 out).
   view.data("metricRange_store", [
-    { unit, fields: [{ field: "accuracy", channel: "x", type: "R" }], values: [[0.7, 1]] },
+    { unit: "concat_2", fields: [{ field: "accuracy", channel: "x", type: "R" }], values: [[0.7, 1]] },
   ]);
   await view.runAsync();
   const svg = await view.toSVG();
