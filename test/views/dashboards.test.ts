@@ -174,3 +174,14 @@ test("hparams: brushing a range of the first metric dims the sessions outside it
   ].map((m) => m[1]);
   assert.deepEqual([...new Set(dimmed)], ["hp/lr=0.3"]);
 });
+
+test("hparams: PyTorch's and tensorboardX's add_hparams output (fixtures)", () => {
+  for (const writer of ["pytorch", "tensorboardx"]) {
+    const view = hparams(join(__dirname, "..", "fixtures", "events", writer));
+    assert.deepEqual(
+      view.sessions.map((s) => [s.run, s.hparams, Math.round(s.metrics["hparam/acc"] * 1e6) / 1e6]),
+      [["hp", { lr: 0.1, opt: "adam" }, 0.9]],
+      writer,
+    );
+  }
+});

@@ -131,3 +131,21 @@ test("ResNet-18: one box per top-level block at first look, from the model and f
     model.dispose();
   }
 });
+
+test("PyTorch's add_graph output (fixture): IO nodes and module scopes, edges through the scopes", async () => {
+  const view = graph(join(__dirname, "..", "fixtures", "events", "pytorch"));
+  // torch.nn.Sequential(Linear(4, 3), ReLU()) traced on zeros(1, 4): input → Sequential → output.
+  assert.deepEqual(topLevel(view.data, view.expanded).sort(), ["Sequential", "input", "output"]);
+  const linear = view.data.nodes.find((n) => n.name === "Sequential/Linear[0]/input")!;
+  assert.equal(linear.op, "aten::linear");
+  assert.equal(linear.shape, "[1, 3]");
+  assert.deepEqual(linear.inputs, [
+    "input/input.1",
+    "Sequential/Linear[0]/weight/weight",
+    "Sequential/Linear[0]/bias/bias",
+  ]);
+  const svg = await view.toSvg();
+  assert.equal((svg.match(/marker-end/g) ?? []).length, 2, "input → Sequential → output");
+  assert.match(svg, /\+ Sequential<\/text><text[^>]*>4 nodes/);
+  assert.match(drawGraph(view.data, ["Sequential"], dagre), /\+ Linear\[0\]<\/text>/);
+});
