@@ -84,21 +84,23 @@ export class DashboardView extends LogView {
 
   /** Every tab's still pictures, one under the other. */
   async toSvg(): Promise<string> {
-    const svgs = (await Promise.all(this.tabs.flatMap(({ views }) => views.map((v) => v.toSvg())))).map(
-      (svg) => {
-        const width = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? 400);
-        const height = Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 300);
-        return { svg, width, height };
-      },
-    );
-    let y = 0;
-    const placed = svgs.map(({ svg, height }) => {
-      const at = y;
-      y += height + 16;
-      return svg.replace(/^<svg/, `<svg y="${at}"`);
-    });
-    const width = Math.max(1, ...svgs.map((s) => s.width));
-    return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${Math.max(1, y)}" viewBox="0 0 ${width} ${Math.max(1, y)}"><rect width="100%" height="100%" fill="white"/>${placed.join("")}</svg>`;
+    const size = (svg: string, attribute: string, fallback: number): number =>
+      Number(new RegExp(`${attribute}="([\\d.]+)"`).exec(svg)?.[1] ?? fallback);
+    const parts: string[] = [];
+    let [y, width] = [0, 1];
+    for (const { kind, views } of this.tabs) {
+      // The tab's name as a heading, as the tab bar reads in the live view.
+      parts.push(
+        `<text x="4" y="${y + 16}" font-family="sans-serif" font-size="14" font-weight="bold" fill="#f57c00">${escapeHtml(kind.toUpperCase())}</text>`,
+      );
+      y += 26;
+      for (const svg of await Promise.all(views.map((v) => v.toSvg()))) {
+        parts.push(svg.replace(/^<svg/, `<svg y="${y}"`));
+        y += size(svg, "height", 300) + 16;
+        width = Math.max(width, size(svg, "width", 400));
+      }
+    }
+    return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
   }
 
   async [DISPLAY_SYMBOL](): Promise<MimeBundle> {
