@@ -113,7 +113,10 @@ test("dashboard: a tab for each kind the logdir holds, in TensorBoard's order, p
   const html = String(bundle["text/html"]);
   assert.equal((html.match(/<input type="radio"/g) ?? []).length, 3);
   assert.match(html, /<label for="tsdash\d+-2">audio<\/label>/);
-  assert.match(String(bundle["image/svg+xml"]), /^<svg[^>]*><rect[^>]*\/><text[^>]*>SCALARS<\/text><svg y="26"/);
+  assert.match(
+    String(bundle["image/svg+xml"]),
+    /^<svg[^>]*><rect[^>]*\/><text[^>]*>SCALARS<\/text><svg y="26"/,
+  );
   assert.match(String(view), /^dashboard of 2 run\(s\): scalars, customScalars, audio/);
   await view.savePng(join(dir, "dashboard.png"), 1);
 });
