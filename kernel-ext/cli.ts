@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `tensorscope <command>`: the set-up of a project, the kernel, its kernelspec, the notebook runner and the
-// tutorial. `--help` anywhere.
+// `tensorscope <command>`: the set-up of a project, the kernel, its kernelspec, the notebook runner, the tutorial
+// and the board. `--help` anywhere.
 import { parseArgs } from "node:util";
 import { defaultLocation, installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
 
@@ -25,6 +25,10 @@ const COMMANDS: Record<string, { usage: string; summary: string }> = {
   tutorial: {
     summary: "run the tutorial notebooks, write them as HTML",
     usage: `tensorscope tutorial --out <dir>`,
+  },
+  board: {
+    summary: "serve a logdir's dashboards to a browser (docs/views.md)",
+    usage: `tensorscope board <logdir> [--port <6006>] [--host <127.0.0.1>] [--reload-ms <5000>]`,
   },
 };
 
@@ -120,7 +124,33 @@ async function main(argv: string[]): Promise<number> {
     const { tutorialCommand } = await import("./tutorial");
     return tutorialCommand(rest);
   }
+  if (command === "board") return boardCommand(rest);
   throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+}
+
+async function boardCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: "string" }, host: { type: "string" }, "reload-ms": { type: "string" } },
+  });
+  if (positionals.length !== 1) throw new UsageError("board needs one logdir");
+  const number = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text)) throw new UsageError(`--${flag} must be a whole number, got "${text}"`);
+    return Number(text);
+  };
+  const { startBoard } = await import("../src/board/server");
+  const board = await startBoard({
+    logdir: positionals[0],
+    port: number("port", values.port),
+    host: values.host,
+    reloadMs: number("reload-ms", values["reload-ms"]),
+  });
+  console.log(`tensorscope board: serving ${positionals[0]} at ${board.url} (Ctrl-C to stop)`);
+  process.on("SIGINT", () => void board.close().then(() => process.exit(0)));
+  process.on("SIGTERM", () => void board.close().then(() => process.exit(0)));
+  return -1; // keeps running
 }
 
 main(process.argv.slice(2)).then(

@@ -66,6 +66,22 @@ export { prCurves, PrCurvesView } from "./views/pr-curves";
 export type { PrCurvesOptions } from "./views/pr-curves";
 export { liveScalars, LiveScalars } from "./views/live";
 export type { LiveScalarsOptions } from "./views/live";
+export { text, TextView } from "./views/text";
+export type { TextOptions } from "./views/text";
+export { distributions, DistributionsView } from "./views/distributions";
+export type { DistributionsOptions } from "./views/distributions";
+export { hparams, HparamsView } from "./views/hparams";
+export type { HparamsOptions, HparamsSession } from "./views/hparams";
+export { graph, GraphView } from "./views/graph";
+export type { GraphOptions, GraphData, GraphNodeData } from "./views/graph";
+export { audio, AudioView } from "./views/audio";
+export type { AudioOptions as AudioViewOptions } from "./views/audio";
+export { customScalars, CustomScalarsView } from "./views/custom-scalars";
+export type { CustomScalarsOptions } from "./views/custom-scalars";
+export { dashboard, DashboardView } from "./views/dashboard";
+// The board: the dashboards served to a browser (src/board/).
+export { startBoard } from "./board/server";
+export type { BoardOptions, Board } from "./board/server";
 // Where a CNN looks: the CAM family, localisation/faithfulness metrics, the synthetic shapes dataset (docs/cam.md).
 export {
   BaseCAM,
