@@ -43,7 +43,9 @@ test(
       });
       assert.equal(run.status, 0, run.stderr);
       const outputs = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "[]");
-      assert.deepEqual(outputs[0], [{ output_type: "stream", name: "stdout", text: "3\n" }]);
+      assert.deepEqual(outputs[0], [
+        { output_type: "execute_result", data: { "text/plain": "3" }, metadata: {}, execution_count: 1 },
+      ]);
       assert.equal(outputs[1][0].output_type, "execute_result");
       assert.equal(outputs[1][0].data["text/html"], "<div>\n  <b>Card</b>\n</div>");
       assert.deepEqual([outputs[3][0].output_type, outputs[3][0].ename], ["error", "TypeError"]);
