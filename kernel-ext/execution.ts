@@ -60,6 +60,10 @@ export class CellRunner {
   /** Declarations of every earlier cell, as tslab's converter carries them over. */
   private prevDecl = "";
   private readonly exports: Record<string, unknown>;
+  /** The names cells share (tslab's `exports`): where the kernel's own globals for cells go too. */
+  get cellScope(): Record<string, unknown> {
+    return this.exports;
+  }
   private readonly require: NodeJS.Require;
   private readonly sideModules: SideModules = { sources: new Map(), loaded: new Map() };
   private interruptCurrent: (reason: Error) => void = () => undefined;

@@ -246,7 +246,11 @@ export class Kernel {
         callback?.();
         return true;
       }) as StreamWrite;
-    installInputFunctions((prompt, password) => this.stdin.ask(prompt, password));
+    const ask = (prompt: string, password: boolean) => this.stdin.ask(prompt, password);
+    // Cells see names declared before them as `exports.<name>` (tslab's rewrite), so both places get them.
+    for (const target of [globalThis as Record<string, unknown>, this.runner.cellScope]) {
+      installInputFunctions(ask, target);
+    }
     process.stdout.write = redirect("stdout", realStdout);
     process.stderr.write = redirect("stderr", realStderr);
     setDisplaySink(({ bundle, displayId, update }) => {

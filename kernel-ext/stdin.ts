@@ -77,8 +77,7 @@ export class StdinChannel {
 }
 
 /** `input(prompt)` as in Python and `prompt(message, default)` as in browsers, both awaited in a cell. */
-export function installInputFunctions(ask: Ask): void {
-  const target = globalThis as Record<string, unknown>;
+export function installInputFunctions(ask: Ask, target: Record<string, unknown>): void {
   target.input = (prompt: unknown = "") => ask(String(prompt), false);
   target.prompt = async (message: unknown = "", fallback?: unknown) => {
     const text = await ask(String(message), false);
