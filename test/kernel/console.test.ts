@@ -80,7 +80,7 @@ test(
       assert.match(out.inspect.data["text/plain"], /Doubles a number\./);
       const sources = (rows: [number, number, string][]) => rows.map((row) => row[2]);
       assert.equal(out.history.history.length, 2);
-      assert.match(sources(out.history.history).at(-1), /function double/);
+      assert.match(sources(out.history.history).at(-1) ?? "", /function double/);
       assert.deepEqual(sources(out.search.history).length, 1);
     } finally {
       rmSync(prefix, { recursive: true, force: true });

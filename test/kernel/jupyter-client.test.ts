@@ -43,12 +43,12 @@ test(
       });
       assert.equal(run.status, 0, run.stderr);
       const outputs = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "[]");
-      assert.deepEqual(outputs[0], [
-        { output_type: "execute_result", data: { "text/plain": "3" }, metadata: {}, execution_count: 1 },
-      ]);
+      assert.deepEqual(outputs[0], [{ output_type: "stream", name: "stdout", text: "3\n" }]);
       assert.equal(outputs[1][0].output_type, "execute_result");
       assert.equal(outputs[1][0].data["text/html"], "<div>\n  <b>Card</b>\n</div>");
       assert.deepEqual([outputs[3][0].output_type, outputs[3][0].ename], ["error", "TypeError"]);
+      // A plain last value is the cell's execute_result, with its count (Out[5]), as nbclient stores it.
+      assert.deepEqual([outputs[4][0].output_type, outputs[4][0].execution_count], ["execute_result", 5]);
     } finally {
       rmSync(prefix, { recursive: true, force: true });
     }
