@@ -3,11 +3,11 @@
 // data, so the kernel can send it as an execute_result.
 import { inspect } from "node:util";
 import vm from "node:vm";
-import { isDisplayable, toMimeBundle, type MimeBundle } from "../src/display";
+import type { MimeBundle } from "../src/display";
 import { cellRequire, preloadPackages, type SideModules } from "./cell-require";
 import { interruptTraining, watchTraining } from "./fit-interrupt";
 import { expandShorthands, type ExpandedCell } from "./shorthand";
-import { isTensorLike, tensorPreview } from "./tensor-preview";
+import { resultBundle } from "./result";
 import { TypeChecker } from "./typecheck";
 import type { Diagnostic } from "tslab/dist/converter";
 
@@ -45,13 +45,6 @@ function formatDiagnostic(diagnostic: Diagnostic, cell: ExpandedCell): string {
   const line = diagnostic.start.line + 1;
   const column = cell.userColumn(line, diagnostic.start.character + 1);
   return `${diagnostic.fileName ? diagnostic.fileName + " " : ""}${line}:${column} - ${diagnostic.messageText}`;
-}
-
-/** The execute_result bundle of a cell's last value: its own bundle, a tensor preview, or util.inspect. */
-export async function resultBundle(value: unknown): Promise<MimeBundle> {
-  if (isDisplayable(value)) return toMimeBundle(value);
-  if (isTensorLike(value)) return tensorPreview(value);
-  return { "text/plain": inspect(value) };
 }
 
 export class CellRunner {

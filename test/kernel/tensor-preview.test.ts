@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PNG } from "pngjs";
 import { tf } from "../../src/index";
-import { resultBundle } from "../../kernel-ext/execution";
+import { resultBundle } from "../../kernel-ext/result";
 import { MAX_COPIED, tensorPreview, type TensorLike } from "../../kernel-ext/tensor-preview";
 
 /** Counts the elements every dataSync/data of any tensor returns while `run` runs. */
