@@ -1,6 +1,7 @@
 // The TypeScript side of the kernel, in a worker thread: tslab's converter (type check + emit, declarations of
 // earlier cells carried over), completion, inspection and is_complete. Off the main thread, the kernel answers
 // kernel_info while TypeScript starts, and the cell's imports load while the cell is checked.
+import { writeSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import type { Converter } from "tslab/dist/converter";
 import { KERNEL_GLOBALS, type CheckRequest, type CheckResponse } from "./typecheck";
@@ -60,10 +61,16 @@ function answer(request: CheckRequest): unknown {
   }
 }
 
+// TENSORSCOPE_TIMING=1: how long each request took, on the kernel process's own stderr (the server log).
+const timing = process.env.TENSORSCOPE_TIMING === "1";
+
 parentPort?.on("message", (request: CheckRequest) => {
   let response: CheckResponse;
+  const started = performance.now();
   try {
     response = { id: request.id, value: answer(request) };
+    if (timing)
+      writeSync(2, `[tensorscope kernel] ${request.op}: ${(performance.now() - started).toFixed(0)} ms\n`);
   } catch (error) {
     response = { id: request.id, error: String((error as Error)?.stack ?? error) };
   }
