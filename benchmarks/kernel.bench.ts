@@ -75,16 +75,25 @@ async function ok(client: KernelClient, code: string, name: Name): Promise<void>
   if ((reply?.content as { status?: string }).status !== "ok") throw new Error(`${name}: "${code}" failed`);
 }
 
+function start(name: Name): Promise<KernelClient> {
+  const env = { ...process.env, TENSORSCOPE_QUIET: "1" };
+  return KernelClient.start({ argv: KERNELS[name].argv, cwd: CWD, env, startupTimeoutMs: 180_000 });
+}
+
+async function firstCellAfterIdle(name: Name): Promise<number> {
+  const client = await start(name);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    return (await timed(() => ok(client, KERNELS[name].setup, name)))[0];
+  } finally {
+    await client.kill();
+  }
+}
+
 async function measure(name: Name): Promise<Sample> {
-  const { argv, setup } = KERNELS[name];
-  const [ready, client] = await timed(() =>
-    KernelClient.start({
-      argv,
-      cwd: CWD,
-      env: { ...process.env, TENSORSCOPE_QUIET: "1" },
-      startupTimeoutMs: 180_000,
-    }),
-  );
+  const { setup } = KERNELS[name];
+  const firstAfterIdle = await firstCellAfterIdle(name);
+  const [ready, client] = await timed(() => start(name));
   try {
     const [first] = await timed(() => ok(client, setup, name));
     const trivial: number[] = [];
