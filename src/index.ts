@@ -19,6 +19,18 @@ export { loadLogdir } from "./events/logdir";
 export type { LoadOptions, Logdir, RunData, ScalarSeries } from "./events/logdir";
 export { fitCallback } from "./events/fit-callback";
 export type { FitCallbackOptions } from "./events/fit-callback";
+// Any model a user has: one interface over LayersModels and GraphModels, and a loader for either (src/model/).
+export { inspectModel, loadModel, saveModel } from "./model/public";
+export type {
+  AnyModel,
+  InspectableModel,
+  ModelInputs,
+  ModelKind,
+  ModelNode,
+  NodeRef,
+  OutputRef,
+  TensorSpec,
+} from "./model/public";
 // Model structure: torchinfo-style summaries and the model zoo (src/summary/, src/models/, docs/summary.md).
 export { summary } from "./summary";
 export type { ModelSummary, ColumnName, SummaryOptions, SummaryRow, SummaryTotals } from "./summary";
@@ -49,6 +61,7 @@ export {
   AblationCAM,
   CamResult,
   CAM_METHODS,
+  tokensToGrid,
 } from "./vision/cam";
 export type {
   CamConstructor,
@@ -59,6 +72,8 @@ export type {
   CamTargets,
   PerturbationCamOptions,
   ScoreCamOptions,
+  ReshapeTransform,
+  TokenGridOptions,
 } from "./vision/cam";
 export { pointingGame, deletionCurve, insertionCurve } from "./vision/metrics";
 export type { Box, PointingGameResult, PerturbationCurve, PerturbationCurveOptions } from "./vision/metrics";

@@ -11,6 +11,10 @@ const EXPECTED_EXPORTS = [
   // display protocol (kernel-ext/)
   "DISPLAY_SYMBOL",
   "display",
+  // any model: one interface over LayersModels and GraphModels, and a loader (src/model/)
+  "inspectModel",
+  "loadModel",
+  "saveModel",
   // model structure (src/summary/, src/models/)
   "summary",
   "models",
@@ -42,6 +46,7 @@ const EXPECTED_EXPORTS = [
   "AblationCAM",
   "CamResult",
   "CAM_METHODS",
+  "tokensToGrid",
   "pointingGame",
   "deletionCurve",
   "insertionCurve",

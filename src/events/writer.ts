@@ -23,6 +23,10 @@ import {
 } from "./image-input";
 import { encodePng, type RgbaImage } from "../image/png";
 import { modelToGraphDef, type ModelLike } from "./graph";
+import { graphNodesToGraphDef } from "./graph-def";
+import type { tf } from "../backend";
+import { GraphModelAdapter, inspectModel, isGraphModel } from "../model";
+import { graphOf } from "../model/graph-topology";
 import { checkHparams, hparamsSummaryValues } from "./hparams";
 import {
   projectorConfigText,
@@ -185,8 +189,8 @@ export class SummaryWriter {
   }
 
   /** The model's layer graph for TensorBoard's Graphs tab. */
-  addGraph(model: ModelLike): void {
-    this.file().appendPayload(graphEventPayload(Date.now() / 1000, modelToGraphDef(model)));
+  addGraph(model: ModelLike | tf.LayersModel | tf.GraphModel): void {
+    this.file().appendPayload(graphEventPayload(Date.now() / 1000, graphDefOf(model)));
   }
 
   /**
@@ -285,4 +289,35 @@ export class SummaryWriter {
     this.main.close();
     for (const writer of this.subWriters.values()) writer.close();
   }
+}
+
+/**
+ * A LayersModel's layers as name scopes (graph.ts), or a GraphModel's own GraphDef. Anything else with `layers`
+ * (a layer list) takes the layers path, as before.
+ */
+function graphDefOf(model: ModelLike | tf.LayersModel | tf.GraphModel): Uint8Array {
+  if (!isGraphModel(model)) return modelToGraphDef(model as ModelLike);
+  const adapter = inspectModel(model, "addGraph") as GraphModelAdapter;
+  const graph = graphOf(model);
+  const nodes = Object.values(graph.nodes) as unknown as {
+    name: string;
+    op: string;
+    inputNames: string[];
+    rawAttrs?: Record<string, unknown>;
+  }[];
+  const shapeOf = new Map(adapter.nodes().map((n) => [n.name, n]));
+  return graphNodesToGraphDef(
+    nodes.map((n) => {
+      const node = shapeOf.get(n.name);
+      return { ...n, shape: node ? adapter.outputShape(node) : null };
+    }),
+    producerOf(model),
+  );
+}
+
+function producerOf(model: tf.GraphModel): number {
+  const versions = (
+    model as unknown as { artifacts?: { modelTopology?: { versions?: { producer?: number } } } }
+  ).artifacts?.modelTopology?.versions;
+  return versions?.producer ?? 22;
 }

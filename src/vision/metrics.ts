@@ -2,7 +2,7 @@
 // Deletion / insertion (Petsiuk et al. 2018, RISE): remove (or add) pixels from the most salient down and watch
 // the target's probability; the area under that curve is low for a good map (deletion), high (insertion).
 import { tf } from "../backend";
-import { runModel } from "./graph";
+import { inspectModel, type AnyModel } from "../model";
 
 /** A box in pixels: columns x0..x1-1, rows y0..y1-1. */
 export interface Box {
@@ -79,7 +79,7 @@ export interface PerturbationCurve {
 
 /** Deletion: pixels replaced by the baseline, most salient first. Lower area = more faithful map. */
 export function deletionCurve(
-  model: tf.LayersModel,
+  model: AnyModel,
   images: tf.Tensor4D,
   maps: tf.Tensor,
   options: PerturbationCurveOptions = {},
@@ -89,7 +89,7 @@ export function deletionCurve(
 
 /** Insertion: from the baseline, pixels restored most salient first. Higher area = more faithful map. */
 export function insertionCurve(
-  model: tf.LayersModel,
+  model: AnyModel,
   images: tf.Tensor4D,
   maps: tf.Tensor,
   options: PerturbationCurveOptions = {},
@@ -105,7 +105,7 @@ function rankPixels(map: Float32Array): Int32Array {
 
 function perturbationCurve(
   mode: "deletion" | "insertion",
-  model: tf.LayersModel,
+  model: AnyModel,
   images: tf.Tensor4D,
   maps: tf.Tensor,
   options: PerturbationCurveOptions,
@@ -156,7 +156,7 @@ function perturbationCurve(
             : tf.gather(baseline, imageOf);
       const [keep, swap] = mode === "deletion" ? [x, base] : [base, x];
       const perturbed = tf.add(tf.mul(keep, tf.sub(1, m)), tf.mul(swap, m));
-      let out = runModel(model, perturbed).outputs[0];
+      let out = inspectModel(model).run([perturbed]).outputs[0];
       if ((options.score ?? "probability") === "probability") out = tf.softmax(out);
       return tf
         .sum(
@@ -181,8 +181,8 @@ function perturbationCurve(
   return { fractions, curves, auc, meanAuc: auc.reduce((a, v) => a + v, 0) / batch };
 }
 
-function topClasses(model: tf.LayersModel, images: tf.Tensor4D): number[] {
-  return Array.from(tf.tidy(() => tf.argMax(runModel(model, images).outputs[0], 1).dataSync()));
+function topClasses(model: AnyModel, images: tf.Tensor4D): number[] {
+  return Array.from(tf.tidy(() => tf.argMax(inspectModel(model).run([images]).outputs[0], 1).dataSync()));
 }
 
 export function trapezoid(ys: number[], xs: number[]): number {
