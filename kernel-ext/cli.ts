@@ -20,7 +20,7 @@ const COMMANDS: Record<string, { usage: string; summary: string }> = {
   nbtest: {
     summary: "run notebooks and compare their outputs with the stored ones (docs/kernel.md)",
     usage: `tensorscope nbtest <notebook or folder...> [--lax] [--update] [--timeout <seconds>] [--kernel <name>]
-                     [--sanitize-with <file>]`,
+                     [--sanitize-with <file>] [--junit <file>] [--jobs <n>]`,
   },
   tutorial: {
     summary: "run the tutorial notebooks, write them as HTML",
