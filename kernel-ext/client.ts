@@ -107,7 +107,8 @@ export class KernelClient {
     });
     try {
       await spawned;
-      if (!options.skipHandshake) await client.waitUntilReady(options.startupTimeoutMs ?? 60_000);
+      // Generous: a kernel that dies is noticed at once; a slow one on a loaded machine is no failure.
+      if (!options.skipHandshake) await client.waitUntilReady(options.startupTimeoutMs ?? 180_000);
     } catch (error) {
       await client.kill();
       throw error;
