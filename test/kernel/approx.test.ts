@@ -114,3 +114,15 @@ test("metadata.nbtest tunes the rules; an unknown or bad setting is an error tha
   );
   assert.throws(() => approxRulesOf([1], "cell 3"), /must be an object/);
 });
+
+test("wall times in chart data (unix seconds or milliseconds) compare equal, as in text; other numbers do not", () => {
+  const row = (wall: number, value: number) =>
+    result({
+      "text/plain": "chart",
+      "application/vnd.vegalite.v5+json": { data: { values: [{ wall, value }] } },
+    });
+  assert.deepEqual(compareOutputs([row(1796240566114, 1)], [row(1796240999999, 1)], strict), []);
+  assert.deepEqual(compareOutputs([row(1796240566.1, 1)], [row(1796249999.9, 1)], strict), []);
+  assert.ok(differs(row(1796240566114, 1), row(1796240566114, 2), strict), "the value still counts");
+  assert.ok(differs(row(123456, 1), row(123457, 1), strict), "small numbers are no timestamps");
+});
