@@ -13,6 +13,7 @@ import {
   type OpNode,
 } from "./graph-topology";
 import { flattenScopes, scopeTree, type ScopeRow } from "./graph-scopes";
+import { CONV_OPS } from "./graph-topology";
 import { guidedExecute } from "./guided";
 import { resolveGraphNode, shortestUniqueSuffixes } from "./graph-names";
 import type {
@@ -43,13 +44,6 @@ class GraphNode implements ModelNode {
   }
 }
 
-const CONV_OPS = new Set([
-  "Conv2D",
-  "_FusedConv2D",
-  "DepthwiseConv2dNative",
-  "FusedDepthwiseConv2dNative",
-  "Conv2DBackpropInput",
-]);
 const specShape = (shape: number[] | undefined): Shape => (shape ?? []).map((d) => (d < 0 ? null : d));
 
 export class GraphModelAdapter implements InspectableModel {

@@ -15,6 +15,15 @@ export interface Graph {
   inputs: OpNode[];
 }
 
+/** Ops that convolve (with a kernel of spatial size), fused by the converter or not. */
+export const CONV_OPS = new Set([
+  "Conv2D",
+  "_FusedConv2D",
+  "DepthwiseConv2dNative",
+  "FusedDepthwiseConv2dNative",
+  "Conv2DBackpropInput",
+]);
+
 export function graphOf(model: tf.GraphModel): Graph {
   const graph = (model as unknown as { executor?: { graph?: Graph } }).executor?.graph;
   if (!graph?.nodes)

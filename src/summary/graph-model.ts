@@ -5,7 +5,7 @@
 // for graph ops, so shapes come from one run on zeros of the input size inside tf.tidy (nothing is kept).
 import { tf } from "../backend";
 import { GraphModelAdapter } from "../model";
-import { graphOf, type OpNode } from "../model/graph-topology";
+import { CONV_OPS, graphOf, type OpNode } from "../model/graph-topology";
 import { flattenScopes, type ScopeRow } from "../model/graph-scopes";
 import { shortScopeNames } from "../model/graph-names";
 import { resolveInputSize } from "./options";
@@ -21,13 +21,6 @@ const WEIGHTED_BY_POSITION = new Set([
   "MatMul",
   "_FusedMatMul",
   "BiasAdd",
-]);
-const CONV_OPS = new Set([
-  "Conv2D",
-  "_FusedConv2D",
-  "DepthwiseConv2dNative",
-  "FusedDepthwiseConv2dNative",
-  "Conv2DBackpropInput",
 ]);
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
