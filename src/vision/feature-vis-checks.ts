@@ -15,16 +15,27 @@ export function checkObjective(objective: unknown): asserts objective is AscentO
   }
 }
 
-/** Decorrelated colour mixes RGB; say what the model takes instead, and whether it looks channels-first. */
-export function decorrelateMismatch(shape: DeclaredShape, channels: number): string {
+/** " (its input [...] looks channels-first; ...)" when the declared input has 3 at axis 1, else "". */
+function channelsFirstHint(shape: DeclaredShape): string {
   const shown = shape.map((d) => d ?? "batch").join(", ");
-  const channelsFirst =
-    shape[1] === 3
-      ? ` (its input [${shown}] looks channels-first; gradient ascent makes channels-last images)`
-      : "";
+  return shape[1] === 3
+    ? ` (its input [${shown}] looks channels-first; gradient ascent makes channels-last images)`
+    : "";
+}
+
+/** Gradient ascent makes pictures: grey, RGB or RGBA. */
+export function checkImageChannels(shape: DeclaredShape, channels: number): void {
+  if ([1, 3, 4].includes(channels)) return;
+  throw new RangeError(
+    `gradient ascent makes images with 1, 3 or 4 channels; the model takes ${channels}${channelsFirstHint(shape)}`,
+  );
+}
+
+/** Decorrelated colour mixes RGB; say what the model takes instead, and that the ascent ran without it. */
+export function decorrelateMismatch(shape: DeclaredShape, channels: number): string {
   return (
-    `decorrelated colour needs 3 input channels; the model takes ${channels}${channelsFirst}: ` +
-    "leave out decorrelate (it is on by default only for 3 channels)"
+    `decorrelated colour needs 3 input channels; the model takes ${channels}${channelsFirstHint(shape)}, ` +
+    "so the ascent ran without it (leave out decorrelate: it is on by default only for 3 channels)"
   );
 }
 

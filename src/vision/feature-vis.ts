@@ -11,7 +11,12 @@ import { tensorToRgba } from "../image/tensor-image";
 import { formatTick } from "../image/grid";
 import type { RgbaImage } from "../image/png";
 import { ImageView } from "../image/view";
-import { ascentWarnings, checkObjective, decorrelateMismatch } from "./feature-vis-checks";
+import {
+  ascentWarnings,
+  checkImageChannels,
+  checkObjective,
+  decorrelateMismatch,
+} from "./feature-vis-checks";
 
 /** Maximise the mean activation of filter(s) of a layer, or the score of class(es); one image per entry. */
 export type AscentObjective = { layer: NodeRef; filter: number | number[] } | { class: number | number[] };
@@ -191,8 +196,10 @@ export function gradientAscent(
     throw new RangeError(`jitter must be a non-negative integer, got ${jitter}`);
   const [lo, hi] = options.inputRange ?? [0, 1];
   const seed = options.seed ?? 0;
-  const decorrelate = options.decorrelate ?? channels === 3;
-  if (decorrelate && channels !== 3) throw new RangeError(decorrelateMismatch(m.inputs[0].shape, channels));
+  checkImageChannels(m.inputs[0].shape, channels);
+  // Asked for on a model without 3 channels, decorrelated colour is left out and the result says so.
+  const decorrelate = (options.decorrelate ?? channels === 3) && channels === 3;
+  const notes = options.decorrelate && !decorrelate ? [decorrelateMismatch(m.inputs[0].shape, channels)] : [];
   const random = seededRandom(seed);
   const param = new ImageParam({
     batch: target.indices.length,
@@ -247,7 +254,7 @@ export function gradientAscent(
     const images = param.images();
     const picture = render(images, target, last);
     const description = `gradient ascent on ${target.name} ${target.indices.join(", ")}: ${steps} steps, objective ${last.map(formatTick).join(", ")}`;
-    const warnings = ascentWarnings(history, decorrelate, options.decorrelate === undefined);
+    const warnings = [...notes, ...ascentWarnings(history, decorrelate, options.decorrelate === undefined)];
     return new AscentResult(picture, description, images, last, history, warnings);
   } finally {
     param.dispose();

@@ -186,16 +186,20 @@ test("bad objectives and options are clear errors without leaks", () => {
     () => gradientAscent(model, { filter: 0 } as never),
     /the objective must be .*got \{"filter":0\}/,
   );
-  assert.throws(
-    () => gradientAscent(gray, { class: 0 }, { decorrelate: true }),
-    /decorrelated colour needs 3 input channels; the model takes 1: leave out decorrelate/,
+  // Decorrelated colour asked for where it cannot apply: the ascent runs without it and its result says so.
+  const grayAscent = gradientAscent(gray, { class: 0 }, { decorrelate: true, steps: 2 });
+  assert.match(
+    grayAscent.warnings[0],
+    /decorrelated colour needs 3 input channels; the model takes 1, so the ascent ran without it/,
   );
+  assert.match(String(grayAscent), /warning: decorrelated colour needs 3 input channels/);
+  grayAscent.dispose();
   const channelsFirst = tf.sequential({
     layers: [tf.layers.conv2d({ inputShape: [3, 8, 8], filters: 2, kernelSize: 3 }), tf.layers.flatten()],
   });
   assert.throws(
     () => gradientAscent(channelsFirst, { class: 0 }, { decorrelate: true }),
-    /the model takes 8 \(its input \[batch, 3, 8, 8\] looks channels-first/,
+    /makes images with 1, 3 or 4 channels; the model takes 8 \(its input \[batch, 3, 8, 8\] looks channels-first/,
   );
   channelsFirst.dispose();
   assert.throws(
