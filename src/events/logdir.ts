@@ -142,6 +142,10 @@ export class Logdir {
 /** Loads every run under `dir`. Call `.reload()` on the result to pick up what was written since. */
 export function loadLogdir(dir: string, options: LoadOptions = {}): Logdir {
   if (typeof dir !== "string") throw new TypeError(`loadLogdir expects a directory path, got ${String(dir)}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir))
+    throw new Error(
+      `loadLogdir reads local folders; for ${dir} use await loadLogdirAsync(${JSON.stringify(dir)})`,
+    );
   requireFolder(dir, "loadLogdir");
   checkLoadOptions(options);
   return new Logdir(dir, options).reload();

@@ -155,7 +155,10 @@ test("a missing bucket or refused credentials are clear errors naming the bucket
     writer.closeAsync(),
     /writing s3:\/\/nope\/run\/events\.out\.tfevents\.\S+ failed: NoSuchBucket/,
   );
-  assert.throws(() => (loadLogdir as (d: string) => Logdir)("s3://logs/x"), /not a directory/);
+  assert.throws(
+    () => (loadLogdir as (d: string) => Logdir)("s3://logs/x"),
+    /use await loadLogdirAsync\("s3:\/\/logs\/x"\)/,
+  );
 });
 
 test("network errors mid-read are retried; an object that keeps failing is named, and the rest is kept", async () => {

@@ -2,8 +2,8 @@
 // ES module and CommonJS scripts, strict TypeScript, and a notebook in a subfolder run by `nbtest` and by
 // Jupyter's own `nbconvert --execute`. One pass, steps in order; it needs `npm run build` first (dist/).
 //
-// The install is `--offline`: npm's cache holds every dependency once this repository is installed, so the test
-// proves the tarball needs nothing else. It is `--ignore-scripts` because @tensorflow/tfjs-node's install script
+// The install is `--prefer-offline`: npm's cache holds every dependency's tarball once this repository is
+// installed, but `npm ci` caches no registry metadata for them, so npm may still ask the registry for that. It is `--ignore-scripts` because @tensorflow/tfjs-node's install script
 // downloads libtensorflow; `tensorscope setup` is the step that deals with that (installer, else the wheel).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -137,7 +137,7 @@ test("a user's project: install the tarball, set up, import from ESM/CJS/TypeScr
     const packed = ok("npm", ["pack", "--ignore-scripts", "--pack-destination", work], REPO).stdout.trim();
     const tarball = join(work, packed.split("\n").at(-1)!);
     ok("npm", ["init", "-y"]);
-    ok("npm", ["install", "--offline", "--ignore-scripts", tarball]);
+    ok("npm", ["install", "--prefer-offline", "--ignore-scripts", tarball]);
     const installed = join(project, "node_modules", "tensorscope");
     for (const shipped of [
       "dist/src/index.d.ts",
