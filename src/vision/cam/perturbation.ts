@@ -48,6 +48,10 @@ abstract class PerturbationCAM extends ChannelWeightCAM {
     this.onProgress = options.onProgress;
   }
 
+  protected override optionNames(): string[] {
+    return ["batchSize", "onProgress", "maxChannels"];
+  }
+
   /** Target scores [n] of one chunk of jobs. */
   protected abstract scoreJobs(context: CamContext, jobs: Job[]): tf.Tensor1D;
 
@@ -152,7 +156,7 @@ export class AblationCAM extends PerturbationCAM {
     const jobFill = tf.gather(fill, samples).reshape([jobs.length, 1, 1, 1]);
     const ablated = tf.add(tf.mul(tf.gather(A, samples), tf.sub(1, knockout)), tf.mul(knockout, jobFill));
     const output = runModel(this.model, tf.gather(context.input, samples), {
-      substitute: { layer: this.layer, value: ablated },
+      substitute: { layer: context.layer, value: ablated },
     }).outputs[0];
     return context.targets.score(output, samples);
   }
