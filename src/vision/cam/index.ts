@@ -35,3 +35,25 @@ export {
   type BoxScoreTargetOptions,
 } from "./model-targets";
 export { CAM_METHODS, type CamConstructor, type CamMethodName } from "./methods";
+export {
+  camMultImageConfidenceChange,
+  dropInConfidence,
+  increaseInConfidence,
+  complexity,
+  coherency,
+  arcc,
+  type ConfidenceOptions,
+  type ArccOptions,
+  type ArccScores,
+} from "./metrics-confidence";
+export {
+  noisyLinearImputation,
+  roadMostRelevantFirst,
+  roadLeastRelevantFirst,
+  roadMostRelevantFirstAverage,
+  roadLeastRelevantFirstAverage,
+  roadCombined,
+  type ImputationOptions,
+  type RoadOptions,
+  type RoadAverageOptions,
+} from "./road";
