@@ -28,9 +28,9 @@ export interface SaliencyOptions {
   batchSize?: number;
 }
 
-type CallLayer = RunOptions["callLayer"];
+export type CallLayer = RunOptions["callLayer"];
 
-interface Prepared {
+export interface Prepared {
   x: tf.Tensor4D;
   owned: boolean;
   targets: ResolvedTargets;
@@ -42,7 +42,7 @@ interface Prepared {
  * Batches and checks the input and resolves the targets. Only the default target (the top class) needs a forward
  * pass here; given classes are checked against the model's output shape without running it.
  */
-function prepare(model: tf.LayersModel, input: tf.Tensor, targets: SaliencyTargets | undefined): Prepared {
+export function prepare(model: tf.LayersModel, input: tf.Tensor, targets: SaliencyTargets | undefined): Prepared {
   const { x, batched } = batchInput(model, input);
   if (x.rank !== 4) {
     if (batched) x.dispose();
@@ -77,7 +77,7 @@ function prepare(model: tf.LayersModel, input: tf.Tensor, targets: SaliencyTarge
 }
 
 /** The scores on the clean input, from a forward pass when no earlier pass gave them. */
-function cleanScores(model: tf.LayersModel, p: Prepared): number[] {
+export function cleanScores(model: tf.LayersModel, p: Prepared): number[] {
   if (!p.scores) {
     p.scores = tf.tidy(() => {
       const [output] = runModel(model, p.x).outputs;
@@ -87,7 +87,7 @@ function cleanScores(model: tf.LayersModel, p: Prepared): number[] {
   return p.scores;
 }
 
-function range(n: number): number[] {
+export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
@@ -95,7 +95,7 @@ function range(n: number): number[] {
  * d(Σ scores)/d(rows), rows being copies of samples `samples[r]`, in one backward pass; also the rows' scores,
  * which the same forward pass gives for free.
  */
-function inputGradients(
+export function inputGradients(
   model: tf.LayersModel,
   rows: tf.Tensor4D,
   samples: number[],
@@ -116,19 +116,19 @@ function inputGradients(
 }
 
 /** Gradients for the batch itself (vanilla, guided), which also gives the clean scores. */
-function batchGradients(model: tf.LayersModel, p: Prepared, callLayer?: CallLayer): tf.Tensor4D {
+export function batchGradients(model: tf.LayersModel, p: Prepared, callLayer?: CallLayer): tf.Tensor4D {
   const { grads, rowScores } = inputGradients(model, p.x, range(p.x.shape[0]), p.targets, callLayer);
   p.scores ??= rowScores;
   return grads;
 }
 
-function checkCount(value: number | undefined, fallback: number, name: string): number {
+export function checkCount(value: number | undefined, fallback: number, name: string): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   return v;
 }
 
-function finish(
+export function finish(
   model: tf.LayersModel,
   prepared: Prepared,
   method: string,
@@ -150,7 +150,7 @@ function finish(
   }
 }
 
-function run(
+export function run(
   model: tf.LayersModel,
   input: tf.Tensor,
   options: SaliencyOptions,
@@ -286,7 +286,7 @@ export interface IntegratedGradientsOptions extends SaliencyOptions {
   method?: IntegrationMethod;
 }
 
-function baselineFor(x: tf.Tensor4D, baseline: tf.Tensor | number | undefined): tf.Tensor4D {
+export function baselineFor(x: tf.Tensor4D, baseline: tf.Tensor | number | undefined): tf.Tensor4D {
   if (baseline === undefined || typeof baseline === "number")
     return tf.fill(x.shape, baseline ?? 0) as tf.Tensor4D;
   const fits =
@@ -348,7 +348,7 @@ export function integratedGradients(
 }
 
 /** Σ attributions − (f(x) − f(baseline)) per sample. */
-function completeness(
+export function completeness(
   model: tf.LayersModel,
   p: Prepared,
   base: tf.Tensor4D,
