@@ -57,3 +57,4 @@ export {
   type RoadOptions,
   type RoadAverageOptions,
 } from "./road";
+export { guidedGradCam, type GuidedGradCamOptions } from "./guided";
