@@ -154,6 +154,34 @@ export type { IntegrationMethod } from "./vision/quadrature";
 export { gradientAscent, AscentResult } from "./vision/feature-vis";
 export type { AscentObjective, AscentProgress, GradientAscentOptions } from "./vision/feature-vis";
 export type { Parameterization } from "./vision/feature-vis-param";
+// lucent's feature visualisation and FlashTorch's deepdream (src/vision/lucent/)
+export {
+  Objective,
+  sumObjectives,
+  neuron,
+  channel,
+  direction,
+  diversity,
+  l1,
+  l2,
+  totalVariation,
+  pad,
+  jitter,
+  randomScale,
+  randomRotate,
+  standardTransforms,
+  compose,
+  renderVis,
+  deepdream,
+  LowresParam,
+} from "./vision/lucent";
+export type {
+  ObjectiveContext,
+  PenaltyTarget,
+  Transform,
+  RenderOptions,
+  DeepDreamOptions,
+} from "./vision/lucent";
 export { overlay } from "./image/overlay";
 export type { OverlayOptions } from "./image/overlay";
 export { tensorImage, heatmapImage } from "./image/tensor-image";
