@@ -1,15 +1,36 @@
 #!/usr/bin/env node
-// `tensorscope kernel [--connection-file F]`, `tensorscope kernel install|uninstall [...]`, `tensorscope nbtest ...`.
+// `tensorscope <command>`: the kernel, its kernelspec, the notebook runner and the tutorial. `--help` anywhere.
 import { parseArgs } from "node:util";
 import { installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
 
-const USAGE = `usage:
-  tensorscope kernel --connection-file <file>          run the Jupyter kernel (started by Jupyter)
+/** One entry a command: its usage lines (printed by `tensorscope <command> --help`) and what it does. */
+const COMMANDS: Record<string, { usage: string; summary: string }> = {
+  kernel: {
+    summary: "run the Jupyter kernel, or install/uninstall its kernelspec",
+    usage: `tensorscope kernel --connection-file <file>          run the Jupyter kernel (started by Jupyter)
   tensorscope kernel install [--user | --sys-prefix | --prefix <dir>] [--name <name>] [--python <python>]
-  tensorscope kernel uninstall [--user | --sys-prefix | --prefix <dir>] [--name <name>]
-  tensorscope nbtest <notebook or folder...> [--lax] [--update] [--timeout <seconds>] [--kernel <name>]
-                     [--sanitize-with <file>]
-  tensorscope tutorial --out <dir>                      run the tutorial notebooks, write them as HTML`;
+  tensorscope kernel uninstall [--user | --sys-prefix | --prefix <dir>] [--name <name>]`,
+  },
+  nbtest: {
+    summary: "run notebooks and compare their outputs with the stored ones (docs/kernel.md)",
+    usage: `tensorscope nbtest <notebook or folder...> [--lax] [--update] [--timeout <seconds>] [--kernel <name>]
+                     [--sanitize-with <file>]`,
+  },
+  tutorial: {
+    summary: "run the tutorial notebooks, write them as HTML",
+    usage: `tensorscope tutorial --out <dir>`,
+  },
+};
+
+function usage(command?: string): string {
+  if (command) return `usage:\n  ${COMMANDS[command].usage}\n\n${COMMANDS[command].summary}`;
+  const names = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`);
+  const lines = Object.values(COMMANDS).map((entry) => `  ${entry.usage}`);
+  const more = "'tensorscope <command> --help' prints one command's usage.";
+  return `commands:\n${names.join("\n")}\n\nusage:\n${lines.join("\n")}\n\n${more}`;
+}
+
+const isHelpFlag = (arg: string | undefined): boolean => arg === "--help" || arg === "-h";
 
 class UsageError extends Error {}
 
@@ -65,6 +86,14 @@ async function runKernel(args: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (isHelpFlag(command) || command === "help") {
+    console.log(usage(rest[0] !== undefined && rest[0] in COMMANDS ? rest[0] : undefined));
+    return 0;
+  }
+  if (command !== undefined && command in COMMANDS && rest.some(isHelpFlag)) {
+    console.log(usage(command));
+    return 0;
+  }
   if (command === "kernel" && (rest[0] === "install" || rest[0] === "uninstall")) {
     return kernelSpecCommand(rest[0], rest.slice(1));
   }
@@ -88,9 +117,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: Error) => {
-    const usage =
+    const isUsageError =
       error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    console.error(`tensorscope: ${error.message}${usage ? `\n${USAGE}` : ""}`);
+    console.error(`tensorscope: ${error.message}${isUsageError ? `\n${usage()}` : ""}`);
     process.exitCode = 2;
   },
 );

@@ -20,9 +20,26 @@ if (files.length === 0) {
   process.exit(1);
 }
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? "2" };
+// Property tests use a fixed seed (test/setup/fast-check-seed.cjs). TENSORSCOPE_TEST_SEED=random draws one seed
+// for the whole run here, so that every test file uses it and the line below reruns a failure.
+if (env.TENSORSCOPE_TEST_SEED === "random") {
+  env.TENSORSCOPE_TEST_SEED = String(Math.floor(Math.random() * 2 ** 31));
+  console.log(
+    `fast-check seed ${env.TENSORSCOPE_TEST_SEED}: TENSORSCOPE_TEST_SEED=${env.TENSORSCOPE_TEST_SEED} reruns it`,
+  );
+}
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", ...args.filter((a) => a.startsWith("--")), ...files],
+  [
+    "--import",
+    "tsx",
+    "--require",
+    "./test/setup/fast-check-seed.cjs",
+    "--test",
+    "--test-concurrency=2",
+    ...args.filter((a) => a.startsWith("--")),
+    ...files,
+  ],
   { stdio: "inherit", env },
 );
 process.exit(result.status ?? 1);

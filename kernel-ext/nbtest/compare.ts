@@ -1,7 +1,9 @@
 // nbval-style output comparison: outputs are flattened to key → values (stream name, MIME type, "error"), then
 // compared per kind: text exactly after sanitising, HTML/SVG as whitespace-normalised markup, PNG by size and
-// pixel tolerance, JSON (vega-lite specs) structurally with numbers to a tolerance.
+// pixel tolerance, JSON (vega-lite specs) structurally with numbers to a tolerance. With `approx` (a cell tagged
+// nbtest-approx), numbers in text and markup compare to a tolerance too, and PNGs by block means (approx.ts).
 import { PNG } from "pngjs";
+import { compareTextNumbers, comparePngBlocks, numbersMatch, type ApproxRules } from "./approx";
 import { joinText, type Output } from "./notebook";
 import { sanitize, type Sanitizer } from "./sanitize";
 import { textDiff } from "./text-diff";
@@ -15,6 +17,8 @@ export interface CompareOptions {
   pngChannelTolerance: number;
   /** A PNG matches when at most this fraction of its pixels differ. */
   pngPixelFraction: number;
+  /** The approximate rules, for outputs that depend on the CPU's floating-point arithmetic. */
+  approx?: ApproxRules;
 }
 
 export const DEFAULT_COMPARE: Omit<CompareOptions, "sanitizers"> = {
@@ -72,6 +76,7 @@ function comparePng(expected: string, actual: string, options: CompareOptions): 
   if (a.width !== b.width || a.height !== b.height) {
     return `PNG size differs: expected ${a.width}x${a.height}, got ${b.width}x${b.height}`;
   }
+  if (options.approx) return comparePngBlocks(a, b, options.approx);
   let differing = 0;
   for (let i = 0; i < a.data.length; i += 4) {
     for (let c = 0; c < 4; c++) {
@@ -104,15 +109,22 @@ export function compareJson(
   path = "$",
 ): string | undefined {
   if (typeof expected === "number" && typeof actual === "number") {
-    const allowed =
-      options.absoluteTolerance + options.relativeTolerance * Math.max(Math.abs(expected), Math.abs(actual));
-    return Math.abs(expected - actual) <= allowed || (Number.isNaN(expected) && Number.isNaN(actual))
+    const tolerance = options.approx ?? {
+      relative: options.relativeTolerance,
+      absolute: options.absoluteTolerance,
+    };
+    return numbersMatch(expected, actual, tolerance)
       ? undefined
       : `at ${path}: expected ${expected}, got ${actual}`;
   }
   if (typeof expected === "string" && typeof actual === "string") {
     const [a, b] = [expected, actual].map((text) => sanitize(text, options.sanitizers));
-    return a === b ? undefined : `at ${path}: expected ${describe(a)}, got ${describe(b)}`;
+    if (a === b) return undefined;
+    if (options.approx) {
+      const difference = compareTextNumbers(a, b, options.approx);
+      return difference && `at ${path}: ${difference}`;
+    }
+    return `at ${path}: expected ${describe(a)}, got ${describe(b)}`;
   }
   if (Array.isArray(expected) && Array.isArray(actual)) {
     if (expected.length !== actual.length) {
@@ -158,7 +170,10 @@ function compareValue(
   if (MARKUP_KEYS.has(key)) {
     [a, b] = [a, b].map((markup) => normaliseMarkup(markup).replace(/></g, ">\n<"));
   }
-  return a === b ? undefined : textDiff(a, b);
+  if (a === b) return undefined;
+  if (!options.approx) return textDiff(a, b);
+  const difference = compareTextNumbers(a, b, options.approx);
+  return difference && `${difference}\n${textDiff(a, b)}`;
 }
 
 export function compareOutputs(expected: Output[], actual: Output[], options: CompareOptions): Difference[] {

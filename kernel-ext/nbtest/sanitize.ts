@@ -27,6 +27,13 @@ export const DEFAULT_SANITIZERS: Sanitizer[] = [
     replacement: "",
   },
   {
+    // What tfjs prints once on its pure-JS backend in Node (a blank line, the hint between two rules).
+    name: "tfjs cpu-backend banner",
+    pattern:
+      /^(?:\r?\n)?=+\r?\nHi, looks like you are running TensorFlow\.js in Node\.js\..*\r?\n=+(?:\r?\n|$)/gm,
+    replacement: "",
+  },
+  {
     name: "event file names",
     pattern: /events\.out\.tfevents\.[\w.-]+/g,
     replacement: "events.out.tfevents.<RUN>",

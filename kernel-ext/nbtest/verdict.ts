@@ -1,4 +1,5 @@
 // Per-cell verdicts from a run: unexpected errors, missing expected errors, timeouts and output differences.
+import { approxRulesOf } from "./approx";
 import { compareOutputs, type CompareOptions } from "./compare";
 import type { CellRun } from "./execute";
 import { joinText, splitLines, tags, type Notebook, type Output } from "./notebook";
@@ -11,6 +12,8 @@ export interface Verdict {
 }
 
 const RAISES_TAGS = ["raises-exception", "nbval-raises-exception"];
+/** Outputs that depend on the CPU's arithmetic: compared by the approximate rules (approx.ts). */
+export const APPROX_TAG = "nbtest-approx";
 const MAX_DIFFERENCES = 3;
 
 function firstLine(source: string): string {
@@ -48,7 +51,15 @@ export function judgeCells(
       return verdict(false, "cell is tagged raises-exception but raised nothing");
     const checked = mode.lax ? cellTags.has("nbval-check-output") : !cellTags.has("nbval-ignore-output");
     if (mode.update || !checked) return verdict(true);
-    const differences = compareOutputs(cell.outputs ?? [], run.outputs, compare);
+    let rules: CompareOptions = compare;
+    if (cellTags.has(APPROX_TAG) || cell.metadata.nbtest !== undefined) {
+      try {
+        rules = { ...compare, approx: approxRulesOf(cell.metadata.nbtest, `cell ${run.index + 1}`) };
+      } catch (error) {
+        return verdict(false, "bad nbtest settings", (error as Error).message);
+      }
+    }
+    const differences = compareOutputs(cell.outputs ?? [], run.outputs, rules);
     if (differences.length === 0) return verdict(true);
     const shown = differences.slice(0, MAX_DIFFERENCES).map((d) => `${d.key}: ${d.message}`);
     if (differences.length > MAX_DIFFERENCES)

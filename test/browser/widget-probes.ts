@@ -58,13 +58,12 @@ export async function sendCommMessage(
 
 /**
  * From now on: the time of every monitor redraw, per widget title (a MutationObserver on the canvas's
- * data-redraws counter), and the gaps between animation frames (a blocked main thread shows as a long gap).
+ * data-redraws counter).
  */
 // A string, not a function: tsx wraps named inner functions in a `__name` helper that the page does not have.
 const REDRAW_PROBE = `(() => {
   const probe = window;
   probe.__tensorscopeRedraws = {};
-  probe.__tensorscopeFrameGaps = [];
   new MutationObserver((records) => {
     for (const record of records) {
       const widget = record.target.closest(".tensorscope-widget");
@@ -72,24 +71,14 @@ const REDRAW_PROBE = `(() => {
       (probe.__tensorscopeRedraws[title] ??= []).push(performance.now());
     }
   }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-redraws"] });
-  let last = performance.now();
-  requestAnimationFrame(function frame(now) {
-    probe.__tensorscopeFrameGaps.push(now - last);
-    last = now;
-    requestAnimationFrame(frame);
-  });
 })()`;
 
 export async function recordRedraws(page: Page): Promise<void> {
   await page.evaluate(REDRAW_PROBE);
 }
 
-type RedrawProbe = { __tensorscopeRedraws?: Record<string, number[]>; __tensorscopeFrameGaps?: number[] };
+type RedrawProbe = { __tensorscopeRedraws?: Record<string, number[]> };
 
 export async function redrawTimes(page: Page, title: string): Promise<number[]> {
   return page.evaluate((t) => (window as unknown as RedrawProbe).__tensorscopeRedraws?.[t] ?? [], title);
-}
-
-export async function frameGaps(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as RedrawProbe).__tensorscopeFrameGaps ?? []);
 }

@@ -1,6 +1,9 @@
 // Child process for sigkill.test.ts. Usage: child-writer.ts <logdir> <flushSecs> [exit]
-// Default: logs scalars every millisecond and reports its count every 50 ms until it is killed.
+// Default: logs scalars every millisecond and reports "<steps logged> <bytes of event files on disk>" every 50 ms
+// until it is killed (the parent tells from the bytes when a timed flush has happened, without reading a clock).
 // "exit": logs 1000 scalars and calls process.exit() without close(), which the exit hook must flush.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { SummaryWriter } from "../../src/events/writer";
 
 const [logdir, flushSecs, mode] = process.argv.slice(2);
@@ -13,4 +16,6 @@ let step = 0;
 setInterval(() => {
   for (let i = 0; i < 20; i++) writer.addScalar("x", step * 0.5, step++);
 }, 1);
-setInterval(() => process.stdout.write(`${step}\n`), 50);
+const bytesOnDisk = (): number =>
+  readdirSync(logdir).reduce((sum, name) => sum + statSync(join(logdir, name)).size, 0);
+setInterval(() => process.stdout.write(`${step} ${bytesOnDisk()}\n`), 50);

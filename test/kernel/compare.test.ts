@@ -21,6 +21,11 @@ test("sanitisers replace times, durations, sizes, ids, paths, run names and tfjs
   const text = [
     "2026-11-28 07:50:23.950123: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.",
     'tensorscope: using the node backend (tfjs "tensorflow")',
+    'tensorscope: using the cpu backend (tfjs "cpu")',
+    "",
+    "============================",
+    "Hi, looks like you are running TensorFlow.js in Node.js. To speed things up dramatically, install our node backend, visit https://github.com/tensorflow/tfjs-node for more details. ",
+    "============================",
     "epoch 3 took 41.5 ms (1.2s total) at 2026-11-28T07:50:23.950Z, 12:01:02",
     "memory 164 MB, 3.5 KiB, 2048 bytes; tensor at 0x7ffd1234, id 9f86d081884c7d65",
     "logs in /work/nb/runs/Nov28_07-50-12_host1/events.out.tfevents.1764316223.host1.42.0",

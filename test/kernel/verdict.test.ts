@@ -58,3 +58,22 @@ test("raises-exception requires an error; --update stores fresh outputs in nbfor
   assert.deepEqual(nb.cells[1].outputs, [{ output_type: "stream", name: "stdout", text: ["new\n", "line"] }]);
   assert.equal(nb.cells[1].execution_count, 2);
 });
+
+test("nbtest-approx compares numbers to a tolerance; metadata.nbtest tunes it, and a bad setting fails the cell", () => {
+  const tuned = { ...cell("score 90%", []), metadata: { tags: [], nbtest: { relative: 0, absolute: 10 } } };
+  const typo = { ...cell("score 90%", []), metadata: { tags: ["nbtest-approx"], nbtest: { absolut: 10 } } };
+  const nb = notebook(cell("loss 1.3768"), cell("loss 1.3768", ["nbtest-approx"]), tuned, tuned, typo);
+  const runs = [
+    run(0, "loss 1.3771"),
+    run(1, "loss 1.3771"),
+    run(2, "score 82%"),
+    run(3, "score 75%"),
+    run(4, "score 90%"),
+  ];
+  const verdicts = judgeCells(nb, runs, compare, { lax: false, update: false });
+  assert.deepEqual(
+    verdicts.map((v) => v.passed),
+    [false, true, true, false, false],
+  );
+  assert.match(verdicts[4].details, /cell 5: unknown metadata\.nbtest setting "absolut"/);
+});

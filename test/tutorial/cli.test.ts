@@ -54,7 +54,8 @@ test(
         return (await response.json()) as Record<string, unknown>;
       };
       let specs: Record<string, unknown> | undefined;
-      for (let attempt = 0; attempt < 100 && !specs; attempt++) {
+      // Waits as long as the test may take: a loaded machine starts JupyterLab slowly, which is no failure.
+      for (const deadline = Date.now() + 110_000; Date.now() < deadline && !specs;) {
         specs = await api("/api/kernelspecs").catch(() => undefined);
         if (!specs) await new Promise((r) => setTimeout(r, 500));
       }
@@ -77,3 +78,22 @@ test(
     }
   },
 );
+
+test("--help lists every command and exits 0; <command> --help prints that command's usage", () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  for (const args of [["--help"], ["-h"], ["help"]]) {
+    const result = run(args);
+    assert.equal(result.status, 0, args.join(" "));
+    for (const command of ["kernel", "nbtest", "tutorial"])
+      assert.match(result.stdout, new RegExp(`^  ${command} `, "m"));
+  }
+  for (const command of ["kernel", "nbtest", "tutorial"]) {
+    const result = run([command, "--help"]);
+    assert.equal(result.status, 0, `${command} --help`);
+    assert.match(result.stdout, new RegExp(`^usage:\\n  tensorscope ${command}`));
+    assert.doesNotMatch(result.stdout, /commands:/);
+  }
+  const unknown = run(["bogus"]);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown command "bogus"/);
+});
