@@ -53,21 +53,26 @@ export function noisyLinearImputation(
   const noise = options.noise ?? 0.01;
   for (let c = 0; c < channels; c++) {
     const rhs = new Float64Array(unknown.length);
-    system.known.forEach((links, i) => {
-      for (const [p, w] of links) rhs[i] += w * image[p * channels + c];
-    });
+    for (let i = 0; i < unknown.length; i++) {
+      for (let k = system.knownStart[i]; k < system.knownStart[i + 1]; k++) {
+        rhs[i] += system.knownWeight[k] * image[system.knownPixel[k] * channels + c];
+      }
+    }
     const solution = conjugateGradient(system, rhs);
     unknown.forEach((p, i) => (out[p * channels + c] = solution[i] + noise * normal()));
   }
   return out;
 }
 
+/** The system in compressed rows: diagonal, off-diagonal −w to other unknowns, and known neighbours for the rhs. */
 interface System {
   diagonal: Float64Array;
-  /** Per unknown: (other unknown's index, weight) pairs, the off-diagonal −w. */
-  links: [number, number][][];
-  /** Per unknown: (known pixel, weight) pairs for the right-hand side. */
-  known: [number, number][][];
+  linkStart: Int32Array;
+  linkTo: Int32Array;
+  linkWeight: Float64Array;
+  knownStart: Int32Array;
+  knownPixel: Int32Array;
+  knownWeight: Float64Array;
 }
 
 function buildSystem(
@@ -77,56 +82,83 @@ function buildSystem(
   height: number,
   width: number,
 ): System {
-  const diagonal = new Float64Array(unknown.length);
-  const links: [number, number][][] = [];
-  const known: [number, number][][] = [];
+  const n = unknown.length;
+  const diagonal = new Float64Array(n);
+  const linkStart = new Int32Array(n + 1);
+  const knownStart = new Int32Array(n + 1);
+  const linkTo: number[] = [];
+  const linkWeight: number[] = [];
+  const knownPixel: number[] = [];
+  const knownWeight: number[] = [];
   unknown.forEach((p, i) => {
     const y = Math.floor(p / width);
     const x = p % width;
-    links.push([]);
-    known.push([]);
     for (const [dy, dx, w] of NEIGHBOURS) {
       const ny = y + dy;
       const nx = x + dx;
       if (ny < 0 || nx < 0 || ny >= height || nx >= width) continue;
       diagonal[i] += w;
       const q = ny * width + nx;
-      if (keep[q]) known[i].push([q, w]);
-      else links[i].push([index[q], w]);
+      if (keep[q]) {
+        knownPixel.push(q);
+        knownWeight.push(w);
+      } else {
+        linkTo.push(index[q]);
+        linkWeight.push(w);
+      }
     }
+    linkStart[i + 1] = linkTo.length;
+    knownStart[i + 1] = knownPixel.length;
   });
-  return { diagonal, links, known };
+  return {
+    diagonal,
+    linkStart,
+    linkTo: Int32Array.from(linkTo),
+    linkWeight: Float64Array.from(linkWeight),
+    knownStart,
+    knownPixel: Int32Array.from(knownPixel),
+    knownWeight: Float64Array.from(knownWeight),
+  };
 }
 
-function multiply(system: System, v: Float64Array): Float64Array {
-  const out = new Float64Array(v.length);
+function multiply(system: System, v: Float64Array, out: Float64Array): void {
+  const { diagonal, linkStart, linkTo, linkWeight } = system;
   for (let i = 0; i < v.length; i++) {
-    let s = system.diagonal[i] * v[i];
-    for (const [j, w] of system.links[i]) s -= w * v[j];
+    let s = diagonal[i] * v[i];
+    for (let k = linkStart[i]; k < linkStart[i + 1]; k++) s -= linkWeight[k] * v[linkTo[k]];
     out[i] = s;
   }
-  return out;
 }
 
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Jacobi-preconditioned conjugate gradients, to a residual of 1e-10 relative to the right-hand side. */
 function conjugateGradient(system: System, b: Float64Array): Float64Array {
   const n = b.length;
   const x = new Float64Array(n);
   const r = Float64Array.from(b);
-  const p = Float64Array.from(b);
-  let rr = r.reduce((s, v) => s + v * v, 0);
-  const stop = 1e-20 * Math.max(rr, 1e-30);
-  for (let iteration = 0; iteration < 10 * n + 100 && rr > stop; iteration++) {
-    const ap = multiply(system, p);
-    const pap = p.reduce((s, v, i) => s + v * ap[i], 0);
+  const z = r.map((v, i) => v / system.diagonal[i]);
+  const p = Float64Array.from(z);
+  const ap = new Float64Array(n);
+  let rz = dot(r, z);
+  const stop = 1e-20 * Math.max(dot(b, b), 1e-30);
+  for (let iteration = 0; iteration < 10 * n + 100 && dot(r, r) > stop; iteration++) {
+    multiply(system, p, ap);
+    const pap = dot(p, ap);
     if (pap <= 0) break;
-    const alpha = rr / pap;
+    const alpha = rz / pap;
     for (let i = 0; i < n; i++) {
       x[i] += alpha * p[i];
       r[i] -= alpha * ap[i];
+      z[i] = r[i] / system.diagonal[i];
     }
-    const next = r.reduce((s, v) => s + v * v, 0);
-    for (let i = 0; i < n; i++) p[i] = r[i] + (next / rr) * p[i];
-    rr = next;
+    const next = dot(r, z);
+    for (let i = 0; i < n; i++) p[i] = z[i] + (next / rz) * p[i];
+    rz = next;
   }
   return x;
 }
