@@ -42,7 +42,11 @@ export interface Prepared {
  * Batches and checks the input and resolves the targets. Only the default target (the top class) needs a forward
  * pass here; given classes are checked against the model's output shape without running it.
  */
-export function prepare(model: tf.LayersModel, input: tf.Tensor, targets: SaliencyTargets | undefined): Prepared {
+export function prepare(
+  model: tf.LayersModel,
+  input: tf.Tensor,
+  targets: SaliencyTargets | undefined,
+): Prepared {
   const { x, batched } = batchInput(model, input);
   if (x.rank !== 4) {
     if (batched) x.dispose();

@@ -58,6 +58,8 @@ export interface RenderOptions {
   inputRange?: [number, number];
   /** Default 0. */
   seed?: number;
+  /** Read named Conv2D / Dense layers with a fused ReLU before it (default true; see evaluate). */
+  preRelu?: boolean;
   onStep?: (step: number, objective: number) => void;
 }
 
@@ -73,10 +75,24 @@ function sizeOf(model: tf.LayersModel, fallback: [number, number] | undefined): 
   return [shape[1] ?? fallback?.[0] ?? 128, shape[2] ?? fallback?.[1] ?? 128, shape[3]];
 }
 
-/** The objective on a batch the model sees (one forward pass capturing every layer the objective names). */
-function evaluate(model: tf.LayersModel, objective: Objective, seen: tf.Tensor4D): tf.Tensor1D {
+/**
+ * The objective on a batch the model sees (one forward pass capturing every layer the objective names). With
+ * `usePreRelu`, a named layer with a fused ReLU is read before it, as lucent reads a PyTorch conv (whose ReLU is a
+ * separate module): a unit that is zero on the start image still gets a gradient.
+ */
+function evaluate(
+  model: tf.LayersModel,
+  objective: Objective,
+  seen: tf.Tensor4D,
+  usePreRelu = true,
+): tf.Tensor1D {
   const layers = [...new Set(objective.layers.map((ref) => resolveLayer(model, ref)))];
-  const { outputs, captured } = runModel(model, seen, { capture: layers });
+  const { outputs, captured } = runModel(model, seen, {
+    capture: layers,
+    callLayer: (l, inputs, defaultCall) =>
+      (usePreRelu && layers.includes(l) && l.getClassName() !== "ReLU" && preRelu(l, inputs)) ||
+      defaultCall(),
+  });
   const context: ObjectiveContext = {
     model,
     input: seen,
@@ -122,7 +138,7 @@ export function renderVis(
   try {
     // one plain pass first: a bad layer or channel fails here, with its own message, not inside the optimiser
     tf.tidy(() => {
-      evaluate(model, objective, seen(param.images(), seededRandom(seed)));
+      evaluate(model, objective, seen(param.images(), seededRandom(seed)), options.preRelu ?? true);
     });
   } catch (error) {
     param.dispose();
@@ -138,7 +154,9 @@ export function renderVis(
         optimizer
           .minimize(
             () => {
-              perImage = tf.keep(evaluate(model, objective, seen(param.images(), random)));
+              perImage = tf.keep(
+                evaluate(model, objective, seen(param.images(), random), options.preRelu ?? true),
+              );
               return tf.neg(tf.sum(perImage)) as tf.Scalar;
             },
             false,
