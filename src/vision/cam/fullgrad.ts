@@ -92,20 +92,21 @@ export class FullGrad extends BaseCAM {
     try {
       const raw = tf.tidy(() => {
         const inputTerm = sumOfScaledChannels(tf.abs(tf.mul(x, pass.inputGradient)) as tf.Tensor4D);
-        const terms = this.layers.map((layer, i) =>
-          resize(
-            this.layerMap({
-              input: x,
-              activations: pass.gradients[i],
-              gradients: pass.gradients[i],
-              output: pass.output,
-              targets: pass.targets,
-              layer,
-              eigenSmooth,
-            }),
-            size,
-          ),
+        const perLayer = this.layers.map((layer, i) =>
+          this.layerMap({
+            input: x,
+            activations: pass.gradients[i],
+            gradients: pass.gradients[i],
+            output: pass.output,
+            targets: pass.targets,
+            layer,
+            eigenSmooth,
+          }),
         );
+        // resizing is linear: the layers of one resolution are summed first, then resized once
+        const terms = eigenSmooth
+          ? perLayer.map((t) => resize(t, size))
+          : sumByResolution(perLayer).map((t) => resize(t, size));
         if (!eigenSmooth) return tf.addN([inputTerm, ...terms]) as tf.Tensor3D;
         // pytorch-grad-cam: the per-layer maps, at 1/8 of the input size, reduced by their first component
         const small: [number, number] = [Math.max(1, size[0] >> 3), Math.max(1, size[1] >> 3)];
@@ -189,6 +190,16 @@ function sumOfScaledChannels(values: tf.Tensor4D): tf.Tensor3D {
     const shifted = tf.sub(values, tf.min(values, [1, 2], true));
     return tf.sum(tf.div(shifted, tf.add(tf.max(shifted, [1, 2], true), 1e-7)), 3) as tf.Tensor3D;
   });
+}
+
+/** Maps of equal [h, w] added together, one sum per resolution. */
+function sumByResolution(maps: tf.Tensor3D[]): tf.Tensor3D[] {
+  const groups = new Map<string, tf.Tensor3D[]>();
+  for (const m of maps) {
+    const key = `${m.shape[1]}x${m.shape[2]}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  return [...groups.values()].map((g) => (g.length === 1 ? g[0] : (tf.addN(g) as tf.Tensor3D)));
 }
 
 function resize(map: tf.Tensor3D, size: [number, number]): tf.Tensor3D {
