@@ -1,24 +1,34 @@
 #!/usr/bin/env node
-// `tensorscope <command>`: the kernel, its kernelspec, the notebook runner and the tutorial. `--help` anywhere.
+// `tensorscope <command>`: the set-up of a project, the kernel, its kernelspec, the notebook runner, the tutorial
+// and the board. `--help` anywhere.
 import { parseArgs } from "node:util";
-import { installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
+import { defaultLocation, installKernelSpec, uninstallKernelSpec, type InstallLocation } from "./kernelspec";
 
 /** One entry a command: its usage lines (printed by `tensorscope <command> --help`) and what it does. */
 const COMMANDS: Record<string, { usage: string; summary: string }> = {
+  setup: {
+    summary: "make the native TensorFlow backend load in this project (after npm install)",
+    usage: `tensorscope setup`,
+  },
   kernel: {
     summary: "run the Jupyter kernel, or install/uninstall its kernelspec",
     usage: `tensorscope kernel --connection-file <file>          run the Jupyter kernel (started by Jupyter)
   tensorscope kernel install [--user | --sys-prefix | --prefix <dir>] [--name <name>] [--python <python>]
+                     (default: the project's .venv if it has one, else --user)
   tensorscope kernel uninstall [--user | --sys-prefix | --prefix <dir>] [--name <name>]`,
   },
   nbtest: {
     summary: "run notebooks and compare their outputs with the stored ones (docs/kernel.md)",
     usage: `tensorscope nbtest <notebook or folder...> [--lax] [--update] [--timeout <seconds>] [--kernel <name>]
-                     [--sanitize-with <file>]`,
+                     [--sanitize-with <file>] [--junit <file>] [--jobs <n>]`,
   },
   tutorial: {
     summary: "run the tutorial notebooks, write them as HTML",
     usage: `tensorscope tutorial --out <dir>`,
+  },
+  board: {
+    summary: "serve a logdir's dashboards to a browser (docs/views.md)",
+    usage: `tensorscope board <logdir> [--port <6006>] [--host <127.0.0.1>] [--reload-ms <5000>]`,
   },
 };
 
@@ -44,7 +54,8 @@ function location(values: {
   if (chosen > 1) throw new UsageError("choose one of --user, --sys-prefix, --prefix");
   if (values.prefix !== undefined) return { prefix: values.prefix };
   if (values["sys-prefix"]) return { sysPrefix: true, python: values.python };
-  return { user: true };
+  if (values.user) return { user: true };
+  return defaultLocation();
 }
 
 function kernelSpecCommand(action: "install" | "uninstall", args: string[]): number {
@@ -101,6 +112,10 @@ async function main(argv: string[]): Promise<number> {
     await runKernel(rest);
     return -1; // keeps running
   }
+  if (command === "setup") {
+    const { setupCommand } = await import("./setup");
+    return setupCommand(rest);
+  }
   if (command === "nbtest") {
     const { nbtestCommand } = await import("./nbtest/command");
     return nbtestCommand(rest);
@@ -109,7 +124,33 @@ async function main(argv: string[]): Promise<number> {
     const { tutorialCommand } = await import("./tutorial");
     return tutorialCommand(rest);
   }
+  if (command === "board") return boardCommand(rest);
   throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+}
+
+async function boardCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: "string" }, host: { type: "string" }, "reload-ms": { type: "string" } },
+  });
+  if (positionals.length !== 1) throw new UsageError("board needs one logdir");
+  const number = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text)) throw new UsageError(`--${flag} must be a whole number, got "${text}"`);
+    return Number(text);
+  };
+  const { startBoard } = await import("../src/board/server");
+  const board = await startBoard({
+    logdir: positionals[0],
+    port: number("port", values.port),
+    host: values.host,
+    reloadMs: number("reload-ms", values["reload-ms"]),
+  });
+  console.log(`tensorscope board: serving ${positionals[0]} at ${board.url} (Ctrl-C to stop)`);
+  process.on("SIGINT", () => void board.close().then(() => process.exit(0)));
+  process.on("SIGTERM", () => void board.close().then(() => process.exit(0)));
+  return -1; // keeps running
 }
 
 main(process.argv.slice(2)).then(

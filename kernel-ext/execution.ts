@@ -1,15 +1,15 @@
-// Runs cells with tslab's own converter and executor (reused as they are). The executor reports through an
-// injected console: `log` receives only the last expression's value, `error` receives diagnostics and thrown values.
-// Capturing both here is what turns tslab's stderr-only failures into proper Jupyter errors and rich results.
-import { createRequire } from "node:module";
-import { format, inspect } from "node:util";
-import type { Converter } from "tslab/dist/converter";
-import type { ConverterSet, Executor } from "tslab/dist/executor";
-import { isDisplayable, toMimeBundle, type MimeBundle } from "../src/display";
+// Runs cells: TypeScript checks and emits them in a worker (typecheck.ts, tslab's converter); the JavaScript runs
+// here in this context, with `exports` shared between cells as tslab does. The cell's last value comes back as
+// data, so the kernel can send it as an execute_result.
+import { inspect } from "node:util";
+import vm from "node:vm";
+import type { MimeBundle } from "../src/display";
+import { cellRequire, preloadPackages, type SideModules } from "./cell-require";
+import { interruptTraining, watchTraining } from "./fit-interrupt";
 import { expandShorthands, type ExpandedCell } from "./shorthand";
-
-const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
-const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
+import { resultBundle } from "./result";
+import { TypeChecker } from "./typecheck";
+import type { Diagnostic } from "tslab/dist/converter";
 
 export interface CellError {
   ename: string;
@@ -19,34 +19,8 @@ export interface CellError {
 
 export type CellOutcome = { status: "ok"; result?: MimeBundle } | ({ status: "error" } & CellError);
 
-/** tslab's compile diagnostics arrive as console.error("%s%d:%d - %s", file, line, column, text). */
-const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 // Stack frames inside the kernel or tslab only tell the user how cells are run, not where their code failed.
 const INTERNAL_FRAME = /node_modules[\\/]tslab[\\/]|[\\/]kernel-ext[\\/]|\(node:|at node:/;
-
-function lazyConverters(): ConverterSet {
-  let node: Converter | undefined;
-  let browser: Converter | undefined;
-  return {
-    get node() {
-      return (node ??= createConverter({ isJS: false, isBrowser: false }));
-    },
-    get browser() {
-      return (browser ??= createConverter({ isJS: false, isBrowser: true }));
-    },
-    close() {
-      node?.close();
-      browser?.close();
-    },
-  };
-}
-
-/** A diagnostic of the expanded cell, pointing at the column the user typed. */
-function inUserColumns(args: unknown[], cell: ExpandedCell): unknown[] {
-  if (args[0] !== DIAGNOSTIC_FORMAT) return args;
-  const [format, file, line, column, text] = args as [string, string, number, number, string];
-  return [format, file, line, cell.userColumn(line, column), text];
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
@@ -66,45 +40,107 @@ export function describeThrown(thrown: unknown): CellError {
   return { ename: thrown.name, evalue: thrown.message, traceback };
 }
 
+/** `line:column - message`, with the column the user typed (before shorthands were spelled out). */
+function formatDiagnostic(diagnostic: Diagnostic, cell: ExpandedCell): string {
+  const line = diagnostic.start.line + 1;
+  const column = cell.userColumn(line, diagnostic.start.character + 1);
+  return `${diagnostic.fileName ? diagnostic.fileName + " " : ""}${line}:${column} - ${diagnostic.messageText}`;
+}
+
 export class CellRunner {
-  readonly executor: Executor;
+  readonly checker = new TypeChecker();
   readonly typescriptVersion: string;
-  private consoleErrors: unknown[][] = [];
-  private lastValue: { value: unknown } | undefined;
+  /** Declarations of every earlier cell, as tslab's converter carries them over. */
+  private prevDecl = "";
+  private readonly exports: Record<string, unknown>;
+  /** The names cells share (tslab's `exports`): where the kernel's own globals for cells go too. */
+  get cellScope(): Record<string, unknown> {
+    return this.exports;
+  }
+  private readonly require: NodeJS.Require;
+  private readonly sideModules: SideModules = { sources: new Map(), loaded: new Map() };
   private interruptCurrent: (reason: Error) => void = () => undefined;
 
-  constructor(rootDir: string) {
-    const converters = lazyConverters();
-    void converters.node; // warm the TypeScript program, as tslab's own kernel does, so the first cell is fast
-    this.executor = createExecutor(rootDir, converters, {
-      log: (...args: unknown[]) => (this.lastValue = { value: args[0] }),
-      error: (...args: unknown[]) => this.consoleErrors.push(args),
+  constructor(private readonly rootDir: string) {
+    this.typescriptVersion = (
+      require(
+        require.resolve("@tslab/typescript-for-tslab/package.json", {
+          paths: [require.resolve("tslab/package.json")],
+        }),
+      ) as { version: string }
+    ).version;
+    this.exports = sharedExports();
+    this.require = cellRequire(rootDir, this.sideModules);
+    // Cells reach these through `__tslab__`, as tslab's compiled output expects.
+    vm.runInThisContext("(x) => { globalThis.__tslab__ = x; }")({
+      exports: this.exports,
+      require: this.require,
     });
-    const tslabRequire = createRequire(require.resolve("tslab/package.json"));
-    this.typescriptVersion = tslabRequire("@tslab/typescript-for-tslab/package.json").version;
+  }
+
+  /** Loads TypeScript and tensorscope's declarations in the worker while the kernel waits for its first cell. */
+  warm(): Promise<void> {
+    let specifiers: string[] = [];
+    try {
+      require.resolve("tensorscope", { paths: [this.rootDir] });
+      specifiers = ["tensorscope"];
+    } catch {
+      // tensorscope is not installed where the notebook is: warm TypeScript only.
+    }
+    return this.checker.warm(specifiers);
   }
 
   /** Stops the running cell: synchronous code through SIGINT (vm breakOnSigint), awaits through rejection. */
   interrupt(): void {
-    this.executor.interrupt();
+    interruptTraining();
     this.interruptCurrent(new Error("Interrupted asynchronously"));
   }
 
-  /** Runs one cell; `stderr` receives diagnostics of cells that still succeed (e.g. `@module` cells). */
+  inspect(code: string, position: number): Promise<string | null> {
+    return this.checker.inspect(this.prevDecl, code, position);
+  }
+
+  complete(code: string, position: number) {
+    return this.checker.complete(this.prevDecl, code, position);
+  }
+
+  isComplete(code: string) {
+    return this.checker.isComplete(code);
+  }
+
+  /** Runs one cell; `stderr` receives diagnostics of cells that still succeed (`@module` cells). */
   async run(code: string, stderr: (text: string) => void): Promise<CellOutcome> {
-    this.consoleErrors = [];
-    this.lastValue = undefined;
     const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
     interrupted.catch(() => undefined);
-    const cell = expandShorthands(code);
-    const ok = await this.executor.execute(cell.code);
-    const reported = this.consoleErrors.splice(0).map((args) => inUserColumns(args, cell));
-    if (!ok) return { status: "error", ...this.describeFailure(reported) };
-    for (const args of reported) stderr(format(...args) + "\n");
-    const last = this.takeLastValue();
-    if (!last) return { status: "ok" };
     try {
-      return { status: "ok", result: await Promise.race([this.present(last.value), interrupted]) };
+      const cell = expandShorthands(code);
+      const checked = this.checker.convert(this.prevDecl, cell.code);
+      // While TypeScript checks the cell in the worker, its packages load here.
+      preloadPackages(cell.code, this.require);
+      watchTraining(); // so that a fit in this very cell can be interrupted
+      const conversion = await Promise.race([checked, interrupted]);
+      if (conversion.kind === "module") {
+        for (const d of conversion.diagnostics) stderr(formatDiagnostic(d, cell) + "\n");
+        return { status: "ok" };
+      }
+      if (conversion.kind === "skipped") return { status: "ok" };
+      for (const side of conversion.sideOutputs ?? []) {
+        this.sideModules.loaded.delete(side.path);
+        this.sideModules.sources.set(side.path, side.data);
+      }
+      if (conversion.diagnostics.length > 0) {
+        const diagnostics = conversion.diagnostics.map((d) => formatDiagnostic(d, cell));
+        return { status: "error", ename: "CompileError", evalue: diagnostics[0], traceback: diagnostics };
+      }
+      if (conversion.output) await this.evaluate(conversion.output, conversion.hasToplevelAwait, interrupted);
+      this.prevDecl = conversion.declOutput ?? "";
+      watchTraining();
+      const name = conversion.lastExpressionVar;
+      if (!name) return { status: "ok" };
+      let value = this.exports[name];
+      delete this.exports[name];
+      if (isThenable(value)) value = await Promise.race([value, interrupted]);
+      return value === undefined ? { status: "ok" } : { status: "ok", result: await resultBundle(value) };
     } catch (error) {
       return { status: "error", ...describeThrown(error) };
     } finally {
@@ -113,32 +149,26 @@ export class CellRunner {
   }
 
   close(): void {
-    this.executor.close();
+    void this.checker.close();
   }
 
-  private takeLastValue(): { value: unknown } | undefined {
-    const last = this.lastValue;
-    this.lastValue = undefined;
-    return last;
+  private async evaluate(js: string, topLevelAwait = false, interrupted: Promise<never>): Promise<void> {
+    // Wrapped in a function as tslab does: faster, and `let`/`const` may be declared again in later cells.
+    const prefix = topLevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
+    const wrapped = `${prefix}${js}\n})(__tslab__.exports, __tslab__.require)`;
+    const ret: unknown = vm.runInThisContext(wrapped, { breakOnSigint: true });
+    if (topLevelAwait) await Promise.race([ret, interrupted]);
   }
+}
 
-  /** Displayables become an execute_result; other values are printed as tslab prints them. */
-  private async present(value: unknown): Promise<MimeBundle | undefined> {
-    const settled = isThenable(value) ? await value : value;
-    if (isDisplayable(settled)) return toMimeBundle(settled);
-    if (settled !== undefined && settled !== null) console.log(settled);
-    return undefined;
-  }
-
-  private describeFailure(reported: unknown[][]): CellError {
-    const diagnostics = reported
-      .filter((args) => args[0] === DIAGNOSTIC_FORMAT)
-      .map((args) => format(...args));
-    if (diagnostics.length > 0) {
-      return { ename: "CompileError", evalue: diagnostics[0], traceback: diagnostics };
-    }
-    const thrown = reported.filter((args) => args.length === 1).at(-1);
-    if (thrown) return describeThrown(thrown[0]);
-    return { ename: "Error", evalue: "cell failed", traceback: reported.map((args) => format(...args)) };
-  }
+/** Cells' top-level names; TypeScript's named imports arrive as defineProperty and must stay reassignable. */
+function sharedExports(): Record<string, unknown> {
+  const target: Record<string, unknown> = {};
+  return new Proxy(target, {
+    defineProperty: (_target, prop, attrs) => {
+      if (prop === "__esModule") return true;
+      target[prop as string] = attrs.get ? attrs.get() : attrs.value;
+      return true;
+    },
+  });
 }

@@ -8,6 +8,8 @@ import { setInteractiveLoader } from "../src/interactive";
 import { comms, toBuffers, type SendOptions } from "./comms";
 import { address, readConnectionFile, ImmediateSender, type ConnectionInfo } from "./connection";
 import { CellRunner, describeThrown } from "./execution";
+import { recordInput, type History } from "./history";
+import { installInputFunctions, StdinChannel } from "./stdin";
 import { ShellHandlers } from "./shell";
 import { decode, encode, newHeader, type Header, type JsonObject, type Message } from "./wire";
 
@@ -37,6 +39,8 @@ export class Kernel {
   /** The execute request running now or run last: where output without any other owner goes. */
   private lastCell: Partial<Header> | undefined;
   private readonly handlers: ShellHandlers;
+  private readonly history: History = [];
+  private readonly stdin: StdinChannel;
   readonly log: (text: string) => void;
 
   constructor(
@@ -45,7 +49,8 @@ export class Kernel {
   ) {
     const realStderr = process.stderr.write.bind(process.stderr);
     this.log = (text) => void realStderr(`[tensorscope kernel] ${text}\n`);
-    this.handlers = new ShellHandlers(this, runner);
+    this.handlers = new ShellHandlers(this, runner, this.history);
+    this.stdin = new StdinChannel(this.sockets.stdin, info.key, this.session, this.log);
   }
 
   static fromConnectionFile(path: string, rootDir = process.cwd()): Kernel {
@@ -64,7 +69,11 @@ export class Kernel {
     });
     void this.serve(this.sockets.shell);
     void this.serve(this.sockets.control);
+    void this.stdin.serve();
     void this.heartbeat();
+    // TypeScript starts in its worker only now: kernel_info is answered at once, and the first cell waits for
+    // the warm-up only if it comes before the warm-up is done.
+    this.runner.warm().catch((error: Error) => this.log(`TypeScript warm-up failed: ${error.message}`));
   }
 
   /** The request whose output this async context produces. */
@@ -108,6 +117,7 @@ export class Kernel {
   }
 
   interrupt(): void {
+    this.stdin.cancel();
     this.runner.interrupt();
   }
 
@@ -116,6 +126,7 @@ export class Kernel {
     setDisplaySink(undefined);
     setInteractiveLoader(undefined);
     for (const socket of Object.values(this.sockets)) socket.close();
+    this.stdin.cancel();
     this.runner.close();
   }
 
@@ -176,14 +187,24 @@ export class Kernel {
         });
         return;
       }
-      const content = request.content as { code?: unknown; silent?: boolean; store_history?: boolean };
+      const content = request.content as {
+        code?: unknown;
+        silent?: boolean;
+        store_history?: boolean;
+        allow_stdin?: boolean;
+      };
       const code = typeof content.code === "string" ? content.code : "";
       const silent = content.silent === true;
-      if (!silent && content.store_history !== false) this.executionCount++;
+      const stored = !silent && content.store_history !== false;
+      if (stored) this.executionCount++;
       const count = this.executionCount;
+      if (stored) recordInput(this.history, count, code);
       this.lastCell = request.header;
       if (!silent) this.publish("execute_input", { code, execution_count: count });
-      const outcome = await this.runner.run(code, (text) => this.publish("stream", { name: "stderr", text }));
+      this.stdin.begin(request, content.allow_stdin === true);
+      const outcome = await this.runner
+        .run(code, (text) => this.publish("stream", { name: "stderr", text }))
+        .finally(() => this.stdin.end());
       if (outcome.status === "error") {
         const { status: _, ...error } = outcome;
         if (!silent) this.publish("error", error);
@@ -225,6 +246,11 @@ export class Kernel {
         callback?.();
         return true;
       }) as StreamWrite;
+    const ask = (prompt: string, password: boolean) => this.stdin.ask(prompt, password);
+    // Cells see names declared before them as `exports.<name>` (tslab's rewrite), so both places get them.
+    for (const target of [globalThis as Record<string, unknown>, this.runner.cellScope]) {
+      installInputFunctions(ask, target);
+    }
     process.stdout.write = redirect("stdout", realStdout);
     process.stderr.write = redirect("stderr", realStderr);
     setDisplaySink(({ bundle, displayId, update }) => {

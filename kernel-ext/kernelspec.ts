@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { CLI_PATH, PACKAGE_VERSION } from "./paths";
+import { CLI_PATH, PACKAGE_VERSION, projectVenv } from "./paths";
 
 export const KERNEL_NAME = "tensorscope";
 export const DISPLAY_NAME = "TypeScript (tensorscope)";
@@ -28,6 +28,15 @@ export function kernelSpec(): KernelSpec {
     interrupt_mode: "signal",
     metadata: { tensorscope_version: PACKAGE_VERSION },
   };
+}
+
+/**
+ * Where `kernel install` puts the kernelspec when no location is given: the project's .venv (so that the
+ * Jupyter of that environment runs the project's own tensorscope), else the user's Jupyter data directory.
+ */
+export function defaultLocation(): InstallLocation {
+  const venv = projectVenv();
+  return venv ? { prefix: venv } : { user: true };
 }
 
 /** jupyter_core's per-user data directory. */
@@ -72,10 +81,13 @@ export function uninstallKernelSpec(location: InstallLocation, name = KERNEL_NAM
   return dir;
 }
 
-/** The kernel directories Jupyter searches, in its order (JUPYTER_PATH, user, env, system). */
+/**
+ * The kernel directories Jupyter searches, in its order (JUPYTER_PATH, user, env, system), with the project's
+ * .venv as the env when none is active (where `kernel install` puts the kernel by default).
+ */
 export function kernelSearchPath(): string[] {
   const fromEnv = (process.env.JUPYTER_PATH ?? "").split(delimiter).filter(Boolean);
-  const env = process.env.VIRTUAL_ENV ?? process.env.CONDA_PREFIX;
+  const env = process.env.VIRTUAL_ENV ?? process.env.CONDA_PREFIX ?? projectVenv();
   const dataDirs = [...fromEnv, userDataDir(), ...(env ? [join(env, "share", "jupyter")] : [])];
   dataDirs.push("/usr/local/share/jupyter", "/usr/share/jupyter");
   return dataDirs.map((dir) => join(dir, "kernels"));

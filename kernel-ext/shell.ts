@@ -1,40 +1,54 @@
-// Answers every shell/control request except execute_request (queued by the kernel). Completion, inspection,
-// is_complete and the language info are tslab's own (its JupyterHandlerImpl, reused as is).
-import type { JupyterHandlerImpl as TslabHandler } from "tslab/dist/jupyter";
+// Answers every shell/control request except execute_request (queued by the kernel). Completion, inspection
+// and is_complete are tslab's converter's, computed in the TypeScript worker (typecheck.ts).
 import { comms, type CommMessage } from "./comms";
 import type { ImmediateSender } from "./connection";
 import type { CellRunner } from "./execution";
+import { answerHistory, type History } from "./history";
 import type { Kernel } from "./kernel";
 import { PACKAGE_VERSION as VERSION } from "./paths";
 import type { JsonObject, Message } from "./wire";
 
-const { JupyterHandlerImpl } = require("tslab/dist/jupyter") as typeof import("tslab/dist/jupyter");
+type CodeRequest = { code?: unknown; cursor_pos?: unknown };
 
 export class ShellHandlers {
-  private readonly tslab: TslabHandler;
-
   constructor(
     private readonly kernel: Kernel,
     private readonly runner: CellRunner,
-  ) {
-    this.tslab = new JupyterHandlerImpl(runner.executor, false);
-  }
+    private readonly history: History,
+  ) {}
 
   async handle(request: Message, sender: ImmediateSender): Promise<void> {
     const type = request.header.msg_type;
-    const content = request.content as never;
+    const { code, cursor_pos } = request.content as CodeRequest;
+    const [source, cursor] = [String(code ?? ""), Number(cursor_pos ?? String(code ?? "").length)];
     const answer = (msgType: string, body: JsonObject) => this.kernel.reply(request, sender, msgType, body);
     switch (type) {
       case "kernel_info_request":
         return answer("kernel_info_reply", this.kernelInfo());
-      case "complete_request":
-        return answer("complete_reply", { ...this.tslab.handleComplete(content) });
-      case "inspect_request":
-        return answer("inspect_reply", { ...this.tslab.handleInspect(content) });
-      case "is_complete_request":
-        return answer("is_complete_reply", { ...this.tslab.handleIsComplete(content) });
+      case "complete_request": {
+        const info = await this.runner.complete(source, cursor);
+        return answer("complete_reply", {
+          status: "ok",
+          cursor_start: info.start,
+          cursor_end: info.end,
+          matches: info.candidates,
+          metadata: {},
+        });
+      }
+      case "inspect_request": {
+        const text = await this.runner.inspect(source, cursor);
+        const data = text ? { "text/plain": text } : {};
+        return answer("inspect_reply", { status: "ok", found: text !== null, data, metadata: {} });
+      }
+      case "is_complete_request": {
+        const { completed, indent } = await this.runner.isComplete(source);
+        return answer(
+          "is_complete_reply",
+          completed ? { status: "complete" } : { status: "incomplete", indent },
+        );
+      }
       case "history_request":
-        return answer("history_reply", { status: "ok", history: [] });
+        return answer("history_reply", answerHistory(this.history, request.content as JsonObject));
       case "comm_info_request": {
         const target = (request.content as { target_name?: string }).target_name;
         return answer("comm_info_reply", { status: "ok", comms: comms.list(target) });
@@ -58,13 +72,19 @@ export class ShellHandlers {
   }
 
   private kernelInfo(): JsonObject {
-    const tslabInfo = this.tslab.handleKernel();
     return {
       status: "ok",
       protocol_version: "5.3",
       implementation: "tensorscope",
       implementation_version: VERSION,
-      language_info: { ...tslabInfo.language_info, version: this.runner.typescriptVersion },
+      language_info: {
+        name: "typescript",
+        version: this.runner.typescriptVersion,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        // The combination tslab found to highlight TypeScript in both JupyterLab and the classic notebook.
+        codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+      },
       banner: `TypeScript (tensorscope ${VERSION}, on tslab and TypeScript ${this.runner.typescriptVersion})`,
       help_links: [],
     };

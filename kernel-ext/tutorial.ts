@@ -95,6 +95,11 @@ function toHtml(nbconvert: string, executed: string, outDir: string): string {
 
 export async function tutorialCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: "string" } } });
+  if (!existsSync(join(PACKAGE_ROOT, "notebooks"))) {
+    throw new TutorialError(
+      "the tutorial runs in a clone of the tensorscope repository: its notebooks are not in the npm package",
+    );
+  }
   const outDir = writableOutDir(values.out);
   const nbconvert = nbconvertPath();
   const scratch = mkdtempSync(join(tmpdir(), "tensorscope-tutorial-"));

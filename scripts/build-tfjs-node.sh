@@ -2,13 +2,19 @@
 # Makes @tensorflow/tfjs-node loadable on machines where its install script cannot download libtensorflow.
 # Order: keep a binding that already loads; else try the package's own installer (works with internet);
 # else build the binding from the TensorFlow CPU wheel that pip can fetch from its configured index.
+# Run from this repository by `npm run setup`, and from a user's project by `npx tensorscope setup`, which says
+# where things are: TENSORSCOPE_TFJS_NODE_DIR (the tfjs-node that tensorscope loads), TENSORSCOPE_CACHE_DIR
+# (wheels, logs), TENSORSCOPE_NODE_GYP (node-gyp's JavaScript entry) and TENSORSCOPE_PIP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-PKG="$ROOT/node_modules/@tensorflow/tfjs-node"
+PKG="${TENSORSCOPE_TFJS_NODE_DIR:-$ROOT/node_modules/@tensorflow/tfjs-node}"
 BINDING="$PKG/lib/napi-v8/tfjs_binding.node"
 TF_VERSION="${TENSORSCOPE_TF_WHEEL_VERSION:-2.21.0}"
-WHEEL_DIR="$ROOT/.cache/wheels"
+CACHE="${TENSORSCOPE_CACHE_DIR:-$ROOT/.cache}"
+WHEEL_DIR="$CACHE/wheels"
+if [ -n "${TENSORSCOPE_NODE_GYP:-}" ]; then NODE_GYP=(node "$TENSORSCOPE_NODE_GYP"); else NODE_GYP=("$ROOT/node_modules/.bin/node-gyp"); fi
+if [ -n "${TENSORSCOPE_PIP:-}" ]; then PIP=("$TENSORSCOPE_PIP"); elif command -v pip >/dev/null; then PIP=(pip); else PIP=(python3 -m pip); fi
 export TF_CPP_MIN_LOG_LEVEL=2
 
 say() { echo "[tfjs-node] $*"; }
@@ -16,10 +22,10 @@ fail() { echo "[tfjs-node] ERROR: $*" >&2; exit 1; }
 
 binding_loads() {
   # A separate process, so that a crashing binding cannot take the set-up down with it.
-  (cd "$ROOT" && node -e "require('@tensorflow/tfjs-node').tensor([1,2]).sum().dataSync()") >/dev/null 2>&1
+  node -e "require(process.argv[1]).tensor([1,2]).sum().dataSync()" "$PKG" >/dev/null 2>&1
 }
 
-[ -d "$PKG" ] || fail "node_modules/@tensorflow/tfjs-node is missing: run 'npm ci --ignore-scripts' first."
+[ -d "$PKG" ] || fail "$PKG is missing: run 'npm ci --ignore-scripts' first."
 
 if [ -f "$BINDING" ] && binding_loads; then
   say "native binding already loads; nothing to do."
@@ -38,8 +44,8 @@ fi
 mkdir -p "$WHEEL_DIR"
 WHEEL=$(ls "$WHEEL_DIR"/tensorflow_cpu-"$TF_VERSION"-*.whl 2>/dev/null | head -n 1 || true)
 if [ -z "$WHEEL" ]; then
-  command -v pip >/dev/null || fail "pip is needed to fetch the tensorflow-cpu wheel and was not found."
-  pip download --no-deps --retries 1 --timeout 15 -d "$WHEEL_DIR" "tensorflow-cpu==$TF_VERSION" >/dev/null ||
+  "${PIP[@]}" --version >/dev/null 2>&1 || fail "pip is needed to fetch the tensorflow-cpu wheel and was not found."
+  "${PIP[@]}" download --no-deps --retries 1 --timeout 15 -d "$WHEEL_DIR" "tensorflow-cpu==$TF_VERSION" >/dev/null ||
     fail "could not download tensorflow-cpu==$TF_VERSION with pip (needed for libtensorflow and its headers)."
   WHEEL=$(ls "$WHEEL_DIR"/tensorflow_cpu-"$TF_VERSION"-*.whl | head -n 1)
 fi
@@ -74,8 +80,9 @@ say "compiling the binding with node-gyp (about a minute)…"
 NODEDIR=$(npm config get nodedir 2>/dev/null || true)
 GYP_ARGS=(rebuild --module_name=tfjs_binding --module_path=lib/napi-v8 --napi_build_version=8)
 if [ -n "$NODEDIR" ] && [ "$NODEDIR" != "undefined" ]; then GYP_ARGS+=(--nodedir="$NODEDIR"); fi
-(cd "$PKG" && "$ROOT/node_modules/.bin/node-gyp" "${GYP_ARGS[@]}" >"$ROOT/.cache/node-gyp.log" 2>&1) ||
-  { rm -rf "$PKG/lib/napi-v8"; fail "node-gyp failed; see .cache/node-gyp.log (needs python3, make and g++)."; }
+mkdir -p "$CACHE"
+(cd "$PKG" && "${NODE_GYP[@]}" "${GYP_ARGS[@]}" >"$CACHE/node-gyp.log" 2>&1) ||
+  { rm -rf "$PKG/lib/napi-v8"; fail "node-gyp failed; see $CACHE/node-gyp.log (needs python3, make and g++)."; }
 cp "$PKG/build/Release/tfjs_binding.node" "$BINDING"
 
 if ! binding_loads; then

@@ -57,6 +57,13 @@ function activate(choice: BackendChoice): void {
   if (tf.getBackend() !== name) void tf.setBackend(name);
 }
 
+/** When the native backend was passed over because it did not load: how to get it. */
+export function fasterHint(skipped: BackendInfo["skipped"]): string {
+  return skipped.some((s) => s.choice === "node")
+    ? "; the faster native backend did not load: run `npx tensorscope setup` in your project"
+    : "";
+}
+
 /** Chooses and activates a backend once; later calls return the same answer. */
 export function selectBackend(options: { quiet?: boolean } = {}): BackendInfo {
   if (active) return active;
@@ -69,7 +76,9 @@ export function selectBackend(options: { quiet?: boolean } = {}): BackendInfo {
       activate(choice);
       active = { choice, tfjsName: TFJS_NAMES[choice], skipped };
       if (!options.quiet && !process.env.TENSORSCOPE_QUIET) {
-        console.error(`tensorscope: using the ${choice} backend (tfjs "${TFJS_NAMES[choice]}")`);
+        console.error(
+          `tensorscope: using the ${choice} backend (tfjs "${TFJS_NAMES[choice]}")${fasterHint(skipped)}`,
+        );
       }
       return active;
     }

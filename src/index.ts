@@ -10,7 +10,26 @@ export { display, DISPLAY_SYMBOL } from "./display";
 export type { Displayable, DisplayOptions, MimeBundle } from "./display";
 // TensorBoard event files: writer, reader, logdir loader (src/events/, docs/events.md).
 export { SummaryWriter } from "./events/writer";
-export type { SummaryWriterOptions } from "./events/writer";
+export type { SummaryWriterOptions, ScalarOptions } from "./events/writer";
+export type { AudioOptions, BoxesOptions } from "./events/writer-media";
+export type { MeshOptions, CustomScalarsLayoutInput, HistogramRaw } from "./events/writer-tensors";
+export type { Bins, BinEstimator } from "./events/histogram-bins";
+export type { FigureInput, CanvasLike } from "./events/figure";
+export type {
+  AudioClip,
+  MeshData,
+  CustomScalarsLayout,
+  CustomScalarChart,
+  TensorValue,
+  EmbeddingData,
+  StoredBytes,
+} from "./events/kinds";
+export type { RunKind } from "./events/run-data";
+export type { PurgeMode } from "./events/purge";
+export type { ScalarRow } from "./events/export";
+export { loadLogdirAsync, RemoteLogdir } from "./events/remote-logdir";
+export type { RemoteLoadOptions } from "./events/remote-logdir";
+export type { S3Options } from "./events/s3";
 export type { PrCurve, PrCurveCounts } from "./events/pr-curve";
 export type { EmbeddingMatrix, EmbeddingOptions } from "./events/embedding";
 export { readEvents } from "./events/reader";
@@ -19,6 +38,18 @@ export { loadLogdir } from "./events/logdir";
 export type { LoadOptions, Logdir, RunData, ScalarSeries } from "./events/logdir";
 export { fitCallback } from "./events/fit-callback";
 export type { FitCallbackOptions } from "./events/fit-callback";
+// Any model a user has: one interface over LayersModels and GraphModels, and a loader for either (src/model/).
+export { inspectModel, loadModel, saveModel } from "./model/public";
+export type {
+  AnyModel,
+  InspectableModel,
+  ModelInputs,
+  ModelKind,
+  ModelNode,
+  NodeRef,
+  OutputRef,
+  TensorSpec,
+} from "./model/public";
 // Model structure: torchinfo-style summaries and the model zoo (src/summary/, src/models/, docs/summary.md).
 export { summary } from "./summary";
 export type { ModelSummary, ColumnName, SummaryOptions, SummaryRow, SummaryTotals } from "./summary";
@@ -35,6 +66,22 @@ export { prCurves, PrCurvesView } from "./views/pr-curves";
 export type { PrCurvesOptions } from "./views/pr-curves";
 export { liveScalars, LiveScalars } from "./views/live";
 export type { LiveScalarsOptions } from "./views/live";
+export { text, TextView } from "./views/text";
+export type { TextOptions } from "./views/text";
+export { distributions, DistributionsView } from "./views/distributions";
+export type { DistributionsOptions } from "./views/distributions";
+export { hparams, HparamsView } from "./views/hparams";
+export type { HparamsOptions, HparamsSession } from "./views/hparams";
+export { graph, GraphView } from "./views/graph";
+export type { GraphOptions, GraphData, GraphNodeData } from "./views/graph";
+export { audio, AudioView } from "./views/audio";
+export type { AudioOptions as AudioViewOptions } from "./views/audio";
+export { customScalars, CustomScalarsView } from "./views/custom-scalars";
+export type { CustomScalarsOptions } from "./views/custom-scalars";
+export { dashboard, DashboardView } from "./views/dashboard";
+// The board: the dashboards served to a browser (src/board/).
+export { startBoard } from "./board/server";
+export type { BoardOptions, Board } from "./board/server";
 // Where a CNN looks: the CAM family, localisation/faithfulness metrics, the synthetic shapes dataset (docs/cam.md).
 export {
   BaseCAM,
@@ -80,6 +127,7 @@ export {
   roadMostRelevantFirstAverage,
   roadLeastRelevantFirstAverage,
   roadCombined,
+  tokensToGrid,
 } from "./vision/cam";
 export type {
   CamConstructor,
@@ -109,6 +157,8 @@ export type {
   ImputationOptions,
   RoadOptions,
   RoadAverageOptions,
+  ReshapeTransform,
+  TokenGridOptions,
 } from "./vision/cam";
 export { pointingGame, deletionCurve, insertionCurve } from "./vision/metrics";
 export type { Box, PointingGameResult, PerturbationCurve, PerturbationCurveOptions } from "./vision/metrics";

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { fasterHint } from "../src/backend";
 
 const ROOT = join(__dirname, "..");
 
@@ -38,5 +39,14 @@ test("an unknown backend name is a clear error naming the choices", () => {
   assert.match(
     stderr,
     /TENSORSCOPE_BACKEND="tpu" is not a backend; expected one of node-gpu, node, wasm, cpu/,
+  );
+});
+
+test("the backend line tells how to get the native backend only when it did not load", () => {
+  assert.equal(fasterHint([]), "");
+  assert.equal(fasterHint([{ choice: "node-gpu", reason: "not installed" }]), "");
+  assert.match(
+    fasterHint([{ choice: "node", reason: "@tensorflow/tfjs-node did not load" }]),
+    /faster native backend did not load: run `npx tensorscope setup`/,
   );
 });

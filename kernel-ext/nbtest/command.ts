@@ -1,22 +1,34 @@
 // `tensorscope nbtest <notebooks or folders...>`: runs each notebook on a fresh kernel in the notebook's folder
 // and compares outputs with the stored ones (nbval's rules, see docs/kernel.md). One summary line per run.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KernelClient } from "../client";
 import { findKernelSpec } from "../kernelspec";
 import { DEFAULT_COMPARE, type CompareOptions } from "./compare";
-import { executeNotebook } from "./execute";
-import { readNotebook, writeNotebook, NotebookError } from "./notebook";
-import { judgeCells, applyUpdate, type Verdict } from "./verdict";
+import { executeNotebook, SKIP_TAGS } from "./execute";
+import { junitXml, type NotebookResult } from "./junit";
+import { joinText, readNotebook, tags, writeNotebook, NotebookError, type Notebook } from "./notebook";
+import { judgeCells, applyUpdate, firstLine, type Verdict } from "./verdict";
 import { contextSanitizers, DEFAULT_SANITIZERS, readSanitizeFile, type Sanitizer } from "./sanitize";
 
 export interface NbtestOptions {
   lax: boolean;
   update: boolean;
   timeoutSeconds: number;
-  kernelArgv: string[];
+  /** `--kernel`'s argv; otherwise the kernel each notebook's metadata names (ours when it names ours). */
+  kernelArgv?: string[];
   customSanitizers: Sanitizer[];
+}
+
+/** Names under which a notebook means this package's kernel (started directly, no Jupyter needed). */
+const OUR_KERNELS = new Set(["tensorscope", "tslab"]);
+
+/** The kernel a notebook asks for in metadata.kernelspec.name: ours, or a kernelspec found on this machine. */
+export function kernelArgvFor(notebook: Notebook): string[] {
+  const name = (notebook.metadata as { kernelspec?: { name?: unknown } }).kernelspec?.name;
+  if (typeof name !== "string" || OUR_KERNELS.has(name)) return defaultKernelArgv();
+  return findKernelSpec(name).argv;
 }
 
 /** Our own kernel, started the way this process was (compiled, or through tsx's loader in development). */
@@ -51,7 +63,7 @@ export async function testNotebook(path: string, options: NbtestOptions): Promis
   const notebook = readNotebook(path);
   const notebookDir = dirname(resolve(path));
   const client = await KernelClient.start({
-    argv: options.kernelArgv,
+    argv: options.kernelArgv ?? kernelArgvFor(notebook),
     cwd: notebookDir,
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? "2" },
   });
@@ -75,6 +87,8 @@ export async function testNotebook(path: string, options: NbtestOptions): Promis
 function parseOptions(args: string[]): {
   paths: string[];
   kernel?: string;
+  junit?: string;
+  jobs: number;
   options: Omit<NbtestOptions, "kernelArgv">;
 } {
   const { values, positionals } = parseArgs({
@@ -86,8 +100,13 @@ function parseOptions(args: string[]): {
       timeout: { type: "string", default: "300" },
       kernel: { type: "string" },
       "sanitize-with": { type: "string" },
+      junit: { type: "string" },
+      jobs: { type: "string", short: "j", default: "1" },
     },
   });
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new Error(`--jobs expects a whole number ≥ 1, got "${values.jobs}"`);
   const timeoutSeconds = Number(values.timeout);
   if (!(timeoutSeconds > 0))
     throw new Error(`--timeout expects a positive number of seconds, got "${values.timeout}"`);
@@ -95,6 +114,8 @@ function parseOptions(args: string[]): {
   return {
     paths: positionals,
     kernel: values.kernel,
+    junit: values.junit,
+    jobs,
     options: {
       lax: values.lax,
       update: values.update,
@@ -104,37 +125,81 @@ function parseOptions(args: string[]): {
   };
 }
 
+/** Runs one notebook and never throws: a notebook that cannot run is one failure with its reason. */
+async function runOne(path: string, options: NbtestOptions): Promise<NotebookResult> {
+  const name = relative(process.cwd(), path) || path;
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const verdicts = await testNotebook(path, options);
+    return { name, verdicts, skipped: skippedCells(path), seconds: seconds() };
+  } catch (error) {
+    return { name, verdicts: [], skipped: [], error: (error as Error).message, seconds: seconds() };
+  }
+}
+
+function skippedCells(path: string): [number, string][] {
+  return readNotebook(path)
+    .cells.map((cell, i) => [cell, i] as const)
+    .filter(([cell]) => cell.cell_type === "code" && SKIP_TAGS.some((tag) => tags(cell).has(tag)))
+    .map(([cell, i]) => [i + 1, firstLine(joinText(cell.source))]);
+}
+
+/** Runs notebooks `jobs` at a time (one kernel each); results in the order of `paths`. */
+async function runAll(paths: string[], options: NbtestOptions, jobs: number): Promise<NotebookResult[]> {
+  const results: NotebookResult[] = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < paths.length; i = next++) results[i] = await runOne(paths[i], options);
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, paths.length) }, worker));
+  return results;
+}
+
+function report(result: NotebookResult): void {
+  if (result.error !== undefined) console.log(`FAILED ${result.name}: ${result.error}\n`);
+  for (const verdict of result.verdicts.filter((v) => !v.passed)) {
+    console.log(
+      `FAILED ${result.name} cell ${verdict.cellNumber}: ${verdict.title}\n${indent(verdict.details)}`,
+    );
+  }
+}
+
+/** Time per notebook and its slowest cell, slowest notebook first. */
+function timeSummary(results: NotebookResult[]): string {
+  const rows = [...results]
+    .sort((a, b) => b.seconds - a.seconds)
+    .map((r) => {
+      const slowest = [...r.verdicts].sort((a, b) => b.seconds - a.seconds)[0];
+      const cell = slowest
+        ? `; slowest cell ${slowest.cellNumber}: ${slowest.seconds.toFixed(1)} s ${JSON.stringify(slowest.source)}`
+        : "";
+      return `  ${r.seconds.toFixed(1).padStart(7)} s  ${r.name}${cell}`;
+    });
+  return `time per notebook:\n${rows.join("\n")}`;
+}
+
 export async function nbtestCommand(args: string[]): Promise<number> {
-  const { paths, kernel, options: parsed } = parseOptions(args);
-  let passed = 0;
-  let failed = 0;
+  const { paths, kernel, junit, jobs, options: parsed } = parseOptions(args);
   const notebooks = findNotebooks(paths);
   if (notebooks.length === 0) throw new Error(`no notebooks (*.ipynb) under ${paths.join(", ")}`);
   let options: NbtestOptions;
   try {
-    options = { ...parsed, kernelArgv: kernel ? findKernelSpec(kernel).argv : defaultKernelArgv() };
+    options = { ...parsed, kernelArgv: kernel ? findKernelSpec(kernel).argv : undefined };
   } catch (error) {
     console.log(`FAILED: ${(error as Error).message}\n`);
     console.log(`0 passed, ${notebooks.length} failed`);
     return 1;
   }
-  for (const path of notebooks) {
-    const name = relative(process.cwd(), path) || path;
-    try {
-      for (const verdict of await testNotebook(path, options)) {
-        if (verdict.passed) passed++;
-        else {
-          failed++;
-          console.log(
-            `FAILED ${name} cell ${verdict.cellNumber}: ${verdict.title}\n${indent(verdict.details)}`,
-          );
-        }
-      }
-    } catch (error) {
-      failed++;
-      console.log(`FAILED ${name}: ${(error as Error).message}\n`);
-    }
-  }
+  const results = await runAll(notebooks, options, jobs);
+  results.forEach(report);
+  if (junit) writeFileSync(junit, junitXml(results));
+  const passed = results.reduce((n, r) => n + r.verdicts.filter((v) => v.passed).length, 0);
+  const failed = results.reduce(
+    (n, r) => n + r.verdicts.filter((v) => !v.passed).length + (r.error === undefined ? 0 : 1),
+    0,
+  );
+  console.log(timeSummary(results));
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }

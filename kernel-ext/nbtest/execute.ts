@@ -13,6 +13,8 @@ export interface CellRun {
   executionCount: number | null;
   /** Why the cell did not run to completion (timeouts, a dead kernel). */
   reason?: string;
+  /** Wall-clock time from sending the cell to its end (0 for cells not run). */
+  seconds: number;
 }
 
 export const SKIP_TAGS = ["skip", "nbval-skip"];
@@ -84,9 +86,11 @@ export async function executeNotebook(
   for (const [index, cell] of notebook.cells.entries()) {
     if (cell.cell_type !== "code" || SKIP_TAGS.some((tag) => tags(cell).has(tag))) continue;
     if (stopped) {
-      runs.push({ index, status: "not-run", outputs: [], executionCount: null, reason: stopped });
+      runs.push({ index, status: "not-run", outputs: [], executionCount: null, reason: stopped, seconds: 0 });
       continue;
     }
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
       const exchange = await client.execute(joinText(cell.source), { timeoutMs });
       const reply = exchange.reply?.content as { status?: string; execution_count?: number };
@@ -95,8 +99,10 @@ export async function executeNotebook(
         status: reply?.status === "ok" ? "ok" : "error",
         outputs: collector.collect(exchange.iopub),
         executionCount: reply?.execution_count ?? null,
+        seconds: seconds(),
       });
     } catch (error) {
+      const elapsed = seconds();
       const reason = await recover(client, error as Error, timeoutMs);
       runs.push({
         index,
@@ -104,8 +110,9 @@ export async function executeNotebook(
         outputs: [],
         executionCount: null,
         reason,
+        seconds: elapsed,
       });
-      if (!(await kernelAlive(client))) stopped = `not run: the kernel stopped after cell ${index + 1}`;
+      if (!(await kernelAlive(client))) stopped = `not run: the kernel died in cell ${index + 1}`;
     }
   }
   return runs;

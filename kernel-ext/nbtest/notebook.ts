@@ -74,6 +74,16 @@ export function splitLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
+// nbval's comment markers, written as TypeScript comments: `// NBVAL_SKIP` on a line of its own anywhere in
+// the cell means the same as the tag `nbval-skip` (also `# NBVAL_...`, as nbval spells them in Python).
+const MARKER_LINE = /^\s*(?:\/\/|#)\s*(NBVAL_(?:IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION|CHECK_OUTPUT))\s*$/gm;
+
+/** The cell's tags, with nbval's comment markers as the tags they stand for. */
 export function tags(cell: Cell): Set<string> {
-  return new Set(Array.isArray(cell.metadata.tags) ? cell.metadata.tags : []);
+  const found = new Set(Array.isArray(cell.metadata.tags) ? cell.metadata.tags : []);
+  if (cell.cell_type !== "code") return found;
+  for (const [, marker] of joinText(cell.source).matchAll(MARKER_LINE)) {
+    found.add(marker.toLowerCase().replace("nbval_", "nbval-").replaceAll("_", "-"));
+  }
+  return found;
 }

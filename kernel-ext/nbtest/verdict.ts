@@ -9,6 +9,9 @@ export interface Verdict {
   passed: boolean;
   title: string;
   details: string;
+  /** The cell's first non-empty source line, shortened. */
+  source: string;
+  seconds: number;
 }
 
 const RAISES_TAGS = ["raises-exception", "nbval-raises-exception"];
@@ -16,7 +19,7 @@ const RAISES_TAGS = ["raises-exception", "nbval-raises-exception"];
 export const APPROX_TAG = "nbtest-approx";
 const MAX_DIFFERENCES = 3;
 
-function firstLine(source: string): string {
+export function firstLine(source: string): string {
   const line = source.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }
@@ -41,6 +44,8 @@ export function judgeCells(
       passed,
       title: `${title} (${JSON.stringify(firstLine(joinText(cell.source)))})`,
       details,
+      source: firstLine(joinText(cell.source)),
+      seconds: run.seconds,
     });
     if (run.status === "timeout" || run.status === "not-run") return verdict(false, run.reason ?? run.status);
     const raises = RAISES_TAGS.some((tag) => cellTags.has(tag));

@@ -2,9 +2,20 @@
 // their plugin-tensor successors (scalars, histograms, images, text, hparams) become the same shapes, the way
 // TensorBoard's data_compat upgrades them. Summary metadata appears only on a tag's first value, so the decoder
 // remembers each tag's plugin.
-import { EventProto, HParamsPluginDataProto, TO_OBJECT, DT, toNumber, type Long } from "./schema";
+import { EventProto, HParamsPluginDataProto, TO_OBJECT, toNumber } from "./schema";
 import type { Histogram } from "./histogram";
 import { prCurveFromRows, type PrCurve } from "./pr-curve";
+import { bytesView, numbersOfTensor } from "./tensor-values";
+import {
+  audioOfLegacy,
+  audioOfTensor,
+  CorruptPayload,
+  customScalarsLayout,
+  meshPart,
+  tensorValueOf,
+  type MeshPart,
+} from "./decode-kinds";
+import type { AudioClip, CustomScalarsLayout, TensorValue } from "./kinds";
 
 export interface ImageData {
   width: number;
@@ -25,35 +36,22 @@ export type SummaryItem =
   | { type: "text"; tag: string; text: string }
   | { type: "prCurve"; tag: string; curve: PrCurve }
   | { type: "hparams"; tag: string; hparams: HparamsData }
+  | { type: "audio"; tag: string; clips: AudioClip[] }
+  | { type: "meshPart"; tag: string; mesh: MeshPart }
+  | { type: "customScalars"; tag: string; layout: CustomScalarsLayout }
+  | { type: "tensor"; tag: string; tensor: TensorValue }
+  /** A value whose payload cannot be what its kind says (counted in ReadStats.corrupt, then skipped). */
+  | { type: "corrupt"; tag: string; kind: string; reason: string }
   | { type: "foreign"; tag: string; kind: string };
 
 export type EventRecord =
   | { kind: "file_version"; wallTime: number; step: number; version: string }
   | { kind: "summary"; wallTime: number; step: number; items: SummaryItem[] }
   | { kind: "graph"; wallTime: number; step: number; graphDef: Buffer }
+  | { kind: "session_log"; wallTime: number; step: number; status: number }
   | { kind: "foreign"; wallTime: number; step: number; what: string };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded protobuf messages are dynamic */
-
-function numbersOfTensor(tensor: any): number[] {
-  const content: Uint8Array | undefined = tensor.tensor_content;
-  if (content && content.length > 0) {
-    const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
-    const read: Record<number, [number, (o: number) => number]> = {
-      [DT.FLOAT]: [4, (o) => view.getFloat32(o, true)],
-      [DT.DOUBLE]: [8, (o) => view.getFloat64(o, true)],
-      [DT.INT32]: [4, (o) => view.getInt32(o, true)],
-      [DT.INT64]: [8, (o) => Number(view.getBigInt64(o, true))],
-    };
-    const reader = read[tensor.dtype];
-    if (!reader) return [];
-    const [size, get] = reader;
-    return Array.from({ length: Math.floor(content.length / size) }, (_, i) => get(i * size));
-  }
-  for (const field of ["float_val", "double_val", "int_val"]) if (tensor[field]?.length) return tensor[field];
-  if (tensor.int64_val?.length) return tensor.int64_val.map((v: Long) => toNumber(v));
-  return [];
-}
 
 function histogramFromProto(h: any): Histogram {
   return {
@@ -144,6 +142,16 @@ export class SummaryDecoder {
    * The plugin of `tag` once a value of it whose metadata names `metadataPlugin` (undefined: no plugin_data) has
    * been seen: the first plugin named for a tag stays its plugin.
    */
+  /** The plugin content of `tag` as its first value with plugin data gave it (the mesh plugin needs it). */
+  private readonly contentOfTag = new Map<string, Uint8Array>();
+
+  contentOf(tag: string, content: Uint8Array | undefined): Uint8Array | undefined {
+    const known = this.contentOfTag.get(tag);
+    if (known !== undefined || content === undefined || content.length === 0) return known ?? content;
+    this.contentOfTag.set(tag, new Uint8Array(content));
+    return content;
+  }
+
   pluginOf(tag: string, metadataPlugin: string | undefined): string | undefined {
     const known = this.pluginOfTag.get(tag);
     if (known !== undefined || metadataPlugin === undefined) return known;
@@ -153,6 +161,15 @@ export class SummaryDecoder {
 
   decodeValue(v: any): SummaryItem {
     const tag: string = v.tag || v.node_name || "";
+    try {
+      return this.decodeKnownValue(tag, v);
+    } catch (error) {
+      if (!(error instanceof CorruptPayload)) throw error;
+      return { type: "corrupt", tag, kind: error.kind, reason: error.message };
+    }
+  }
+
+  private decodeKnownValue(tag: string, v: any): SummaryItem {
     const plugin = this.pluginOf(tag, v.metadata?.plugin_data?.plugin_name);
     switch (v.value) {
       case "simple_value":
@@ -162,9 +179,9 @@ export class SummaryDecoder {
       case "image":
         return { type: "image", tag, images: [imageOfProto(v.image)] };
       case "tensor":
-        return this.tensorItem(tag, plugin ?? "", v.tensor);
+        return this.tensorItem(tag, plugin ?? "", v.tensor, v.metadata?.plugin_data?.content);
       case "audio":
-        return { type: "foreign", tag, kind: "audio" };
+        return { type: "audio", tag, clips: [audioOfLegacy(v.audio)] };
       case undefined:
         if (plugin === "hparams")
           return hparamsItem(tag, v.metadata?.plugin_data?.content ?? new Uint8Array());
@@ -174,8 +191,17 @@ export class SummaryDecoder {
     }
   }
 
-  private tensorItem(tag: string, plugin: string, tensor: any): SummaryItem {
+  private tensorItem(tag: string, plugin: string, tensor: any, content?: Uint8Array): SummaryItem {
     switch (plugin) {
+      case "audio":
+        return { type: "audio", tag, clips: audioOfTensor(tensor) };
+      case "mesh":
+        return { type: "meshPart", tag, mesh: meshPart(tag, this.contentOf(tag, content), tensor) };
+      case "custom_scalars":
+        return { type: "customScalars", tag, layout: customScalarsLayout(tensor) };
+      case "tensor":
+      case "":
+        return { type: "tensor", tag, tensor: tensorValueOf(tensor, plugin) };
       case "scalars": {
         const [value] = numbersOfTensor(tensor);
         return value === undefined
@@ -200,8 +226,19 @@ function imageOfProto(image: any): ImageData {
   return {
     width: image.width ?? 0,
     height: image.height ?? 0,
-    encoded: Buffer.from(image.encoded_image_string ?? []),
+    encoded: bytesView(image.encoded_image_string),
   };
+}
+
+/** The images and audio clips of a record, whose bytes the reader stores lazily. */
+export function encodedHolders(record: EventRecord): { encoded: Buffer }[] {
+  if (record.kind !== "summary") return [];
+  const holders: { encoded: Buffer }[] = [];
+  for (const item of record.items) {
+    if (item.type === "image") holders.push(...item.images);
+    else if (item.type === "audio") holders.push(...item.clips);
+  }
+  return holders;
 }
 
 /** Decodes one Event payload; throws on bytes that are not an Event (callers count those). */
@@ -221,6 +258,8 @@ export function decodeEvent(payload: Uint8Array, decoder: SummaryDecoder): Event
       return { kind: "file_version", wallTime, step, version: e.file_version };
     case "graph_def":
       return { kind: "graph", wallTime, step, graphDef: Buffer.from(e.graph_def) };
+    case "session_log":
+      return { kind: "session_log", wallTime, step, status: e.session_log.status ?? 0 };
     default:
       return { kind: "foreign", wallTime, step, what: e.what ?? "empty" };
   }

@@ -3,6 +3,7 @@
 // metadata.tsv (labels, optionally with a header row) and sprite.png (the label images in a square grid), each
 // embedding listed in <logdir>/projector_config.pbtxt, a text-format ProjectorConfig.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { join } from "node:path";
 import { encodePng, type RgbaImage } from "../image/png";
 import { imagesToGrid, type ImageInput } from "./image-input";
@@ -124,10 +125,22 @@ const folderOf = (tag: string): string =>
   tag.replace(/%/g, "%25").replace(/\//g, "%2f").replace(/\\/g, "%5c");
 
 /** Writes one embedding's files under `logdir` and returns its projector_config entry. */
+/** Writes a file of the logdir: `path` is relative to it. */
+export type LogdirFileWriter = (path: string, bytes: string | Buffer) => void;
+
+export const localFileWriter =
+  (logdir: string): LogdirFileWriter =>
+  (path, bytes) => {
+    const file = join(logdir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, bytes);
+  };
+
 export function writeEmbedding(
   logdir: string,
   mat: EmbeddingMatrix,
   options: EmbeddingOptions,
+  write: LogdirFileWriter = localFileWriter(logdir),
 ): EmbeddingEntry {
   const rows = rowsOf(mat);
   const { tag = "default", step = 0 } = options;
@@ -137,19 +150,17 @@ export function writeEmbedding(
       ? undefined
       : metadataTsv(options.metadata, options.metadataHeader, rows.length);
   const images = options.labelImages === undefined ? undefined : sprite(options.labelImages, rows.length);
-  const dir = join(logdir, subdir);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "tensors.tsv"), rows.map((row) => row.join("\t")).join("\n") + "\n");
+  write(`${subdir}/tensors.tsv`, rows.map((row) => row.join("\t")).join("\n") + "\n");
   const entry: EmbeddingEntry = {
     tensorName: `${tag}:${stepFolder(step)}`,
     tensorPath: `${subdir}/tensors.tsv`,
   };
   if (metadata !== undefined) {
-    writeFileSync(join(dir, "metadata.tsv"), metadata);
+    write(`${subdir}/metadata.tsv`, metadata);
     entry.metadataPath = `${subdir}/metadata.tsv`;
   }
   if (images) {
-    writeFileSync(join(dir, "sprite.png"), images.png);
+    write(`${subdir}/sprite.png`, images.png);
     entry.sprite = { imagePath: `${subdir}/sprite.png`, singleImageDim: images.tile };
   }
   return entry;

@@ -103,6 +103,7 @@ export interface SummaryValueInit {
   simple_value?: number;
   image?: { height: number; width: number; colorspace: number; encoded_image_string: Uint8Array };
   histo?: Record<string, unknown>;
+  audio?: Record<string, unknown>;
   tensor?: Record<string, unknown>;
 }
 

@@ -42,12 +42,42 @@ export function checkHparams(hparams: Record<string, unknown>): Record<string, H
   return out;
 }
 
+/**
+ * PyTorch's hparam_domain_discrete: for some hparams, every value they can take (the HParams tab offers them as
+ * filter checkboxes). Each must name a logged hparam and hold values of its type.
+ */
+export function checkDomains(
+  hparams: Record<string, HparamValue>,
+  domains: Record<string, HparamValue[]> | undefined,
+): Record<string, HparamValue[]> {
+  if (domains === undefined) return {};
+  if (domains === null || typeof domains !== "object")
+    throw new TypeError("addHparams: hparamDomainDiscrete must be {name: [values]}");
+  for (const [name, values] of Object.entries(domains)) {
+    if (!(name in hparams))
+      throw new RangeError(
+        `addHparams: hparamDomainDiscrete names "${name}", which is not among the hparams`,
+      );
+    const type = typeof hparams[name];
+    if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== type))
+      throw new TypeError(
+        `addHparams: hparamDomainDiscrete["${name}"] must be a non-empty array of ${type}s`,
+      );
+  }
+  return domains;
+}
+
 export function hparamsSummaryValues(
   hparams: Record<string, HparamValue>,
   metricTags: string[],
+  domains: Record<string, HparamValue[]> = {},
 ): SummaryValueInit[] {
   const experiment = {
-    hparam_infos: Object.entries(hparams).map(([name, v]) => ({ name, type: dataType(v) })),
+    hparam_infos: Object.entries(hparams).map(([name, v]) => ({
+      name,
+      type: dataType(v),
+      ...(domains[name] ? { domain_discrete: { values: domains[name].map(protoValue) } } : {}),
+    })),
     metric_infos: metricTags.map((tag) => ({ name: { tag } })),
   };
   const hparamMap = Object.fromEntries(Object.entries(hparams).map(([k, v]) => [k, protoValue(v)]));

@@ -9,7 +9,9 @@ const { jobs, sync, port } = workerData as WorkerInput;
 
 function post(index: number): void {
   try {
-    const { packed, transfer } = packRun(RunReader.load(jobs[index].name, jobs[index].files));
+    const { packed, transfer } = packRun(
+      RunReader.load(jobs[index].name, jobs[index].files, jobs[index].options),
+    );
     port.postMessage({ index, packed }, transfer);
   } catch (error) {
     port.postMessage({ index, error: String(error) });

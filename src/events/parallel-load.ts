@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { extname, join } from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import { RunReader } from "./run-reader";
+import { RunReader, type ReadOptions } from "./run-reader";
 import { unpackRun, type PackedRun } from "./run-transfer";
 
 /** Slots of the shared Int32Array that coordinates the threads. */
@@ -15,6 +15,7 @@ export const RUNS_POSTED = 1;
 export interface RunJob {
   name: string;
   files: string[];
+  options?: ReadOptions;
 }
 
 /** What a worker posts for each run it took: the run, or why it could not read it. */
@@ -62,7 +63,7 @@ export function loadRunsInParallel(jobs: RunJob[], workers: number, mainThreadRe
   const threads = channels.map(({ port2 }) => startWorker({ jobs, sync, port: port2 }));
   const results = new Array<RunReader | undefined>(jobs.length);
   const load = (index: number): void => {
-    results[index] = RunReader.load(jobs[index].name, jobs[index].files);
+    results[index] = RunReader.load(jobs[index].name, jobs[index].files, jobs[index].options);
   };
   const ports = channels.map(({ port1 }) => port1);
   try {

@@ -5,7 +5,9 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { emptyFramingStats, parseRecords, RecordScanner, type FramingStats } from "./record";
 import { ScalarEventParser, TENSOR } from "./fast-scalar";
-import { decodeEvent, SummaryDecoder, type EventRecord } from "./decode";
+import { decodeEvent, encodedHolders, SummaryDecoder, type EventRecord } from "./decode";
+import { requireFile } from "./path-check";
+import { detachEncoded } from "./stored-bytes";
 
 export interface ReadStats extends FramingStats {
   /** Records read and decoded. */
@@ -16,10 +18,25 @@ export interface ReadStats extends FramingStats {
   foreign: Record<string, number>;
   /** Bytes at the end of files that do not yet form a whole record (a truncated or still-growing last record). */
   pendingBytes: number;
+  /** Values skipped because their payload cannot be what their kind says (a WAV that is not one...), by kind. */
+  corrupt: Record<string, number>;
+  /** SessionLog.START records seen (restarts of a training job, or its first start). */
+  restarts: number;
+  /** Points dropped as orphans of a restart (see purge.ts). */
+  purged: number;
 }
 
 export function emptyReadStats(): ReadStats {
-  return { ...emptyFramingStats(), records: 0, undecodable: 0, foreign: {}, pendingBytes: 0 };
+  return {
+    ...emptyFramingStats(),
+    records: 0,
+    undecodable: 0,
+    foreign: {},
+    pendingBytes: 0,
+    corrupt: {},
+    restarts: 0,
+    purged: 0,
+  };
 }
 
 export function countForeign(stats: ReadStats, kind: string): void {
@@ -37,7 +54,9 @@ export function decodePayloads(payloads: Buffer[], decoder: SummaryDecoder, stat
   const out: EventRecord[] = [];
   for (const payload of payloads) {
     try {
-      out.push(decodeEvent(payload, decoder));
+      const record = decodeEvent(payload, decoder);
+      detachEncoded(encodedHolders(record), payload);
+      out.push(record);
       stats.records++;
     } catch {
       stats.undecodable++;
@@ -48,7 +67,8 @@ export function decodePayloads(payloads: Buffer[], decoder: SummaryDecoder, stat
 
 /** Where EventFileTail delivers records: plain scalars through the fast path, everything else decoded. */
 export interface RecordSink {
-  scalar(tag: string, step: number, wallTime: number, value: number): void;
+  /** An event of `count` scalar values: the first `count` entries of `tags` and `values` (arrays reused). */
+  scalars(step: number, wallTime: number, count: number, tags: readonly string[], values: Float64Array): void;
   record(record: EventRecord): void;
 }
 
@@ -67,21 +87,34 @@ function allScalars(parser: ScalarEventParser, decoder: SummaryDecoder): boolean
   return true;
 }
 
-/** Delivers the intact records of `buffer` to `sink`; returns the bytes consumed. */
-function deliver(buffer: Buffer, decoder: SummaryDecoder, stats: ReadStats, sink: RecordSink): number {
+/**
+ * Delivers the intact records of `buffer`, read from `file` at `fileOffset`, to `sink`; returns the bytes
+ * consumed. Image and audio bytes are left in the file (see stored-bytes.ts); without a file (remote
+ * objects) they are copied.
+ */
+export function deliver(
+  buffer: Buffer,
+  decoder: SummaryDecoder,
+  stats: ReadStats,
+  sink: RecordSink,
+  file?: string,
+  fileOffset = 0,
+): number {
   const records = new RecordScanner(buffer, stats);
   const parser = scalarParser;
   while (records.next()) {
-    if (parser.parse(buffer, records.start, records.end) && allScalars(parser, decoder)) {
+    // An empty summary goes the slow way: it still moves the run's last step, which restart purging follows.
+    if (parser.parse(buffer, records.start, records.end) && parser.count > 0 && allScalars(parser, decoder)) {
       stats.records++;
-      for (let i = 0; i < parser.count; i++)
-        sink.scalar(parser.tags[i], parser.step, parser.wallTime, parser.values[i]);
+      sink.scalars(parser.step, parser.wallTime, parser.count, parser.tags, parser.values);
       continue;
     }
     let record: EventRecord;
     try {
       // A copy: protobufjs returns bytes fields as views of its input, and `buffer` is reused for the next file.
-      record = decodeEvent(Buffer.from(buffer.subarray(records.start, records.end)), decoder);
+      const payload = Buffer.from(buffer.subarray(records.start, records.end));
+      record = decodeEvent(payload, decoder);
+      detachEncoded(encodedHolders(record), payload, file, fileOffset + records.start);
     } catch {
       stats.undecodable++;
       continue;
@@ -135,7 +168,14 @@ export class EventFileTail {
         if (readBuffer.length < want) readBuffer = Buffer.allocUnsafe(want);
         const buffer = readBuffer;
         const got = readSync(fd, buffer, 0, want, this.offset);
-        const consumed = deliver(buffer.subarray(0, got), this.decoder, this.stats, sink);
+        const consumed = deliver(
+          buffer.subarray(0, got),
+          this.decoder,
+          this.stats,
+          sink,
+          this.path,
+          this.offset,
+        );
         this.offset += consumed;
         // Nothing consumed: the rest is one incomplete record (or a record bigger than the chunk).
         if (consumed === 0 && !this.readLargeRecord(fd, size, sink)) break;
@@ -152,7 +192,7 @@ export class EventFileTail {
     if (size - this.offset <= CHUNK_BYTES) return false;
     const buffer = Buffer.allocUnsafe(size - this.offset);
     readSync(fd, buffer, 0, buffer.length, this.offset);
-    const consumed = deliver(buffer, this.decoder, this.stats, sink);
+    const consumed = deliver(buffer, this.decoder, this.stats, sink, this.path, this.offset);
     this.offset += consumed;
     return consumed > 0;
   }
@@ -168,6 +208,7 @@ export async function* readEvents(
 ): AsyncGenerator<EventRecord> {
   const stats = options.stats ?? emptyReadStats();
   const decoder = new SummaryDecoder();
+  requireFile(file, "readEvents");
   const handle = await open(file, "r");
   try {
     let carry = Buffer.alloc(0);

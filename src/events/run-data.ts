@@ -1,6 +1,17 @@
 // What a run holds once loaded, and how records are added to it.
 import { countForeign, emptyReadStats, type ReadStats, type RecordSink } from "./reader";
 import type { EventRecord, HparamsData, ImageData, SummaryItem } from "./decode";
+import type { MeshPart } from "./decode-kinds";
+import { KIND_OF_ITEM, wanted, type RunFilter } from "./run-filter";
+import {
+  beforeSummary,
+  initialPurgeState,
+  onSessionStart,
+  parseFileVersion,
+  purgePoints,
+  type PurgeState,
+} from "./purge";
+import type { AudioClip, CustomScalarsLayout, EmbeddingData, MeshData, TensorValue } from "./kinds";
 import type { Histogram } from "./histogram";
 import type { PrCurve } from "./pr-curve";
 
@@ -61,6 +72,20 @@ export class ScalarColumns implements ScalarSeries {
     this.valueColumn = this.valueColumn.slice(0, this.length);
   }
 
+  /** Removes the points at step >= `step` (keeping the others in order); returns how many were removed. */
+  removeFrom(step: number): number {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.stepColumn[i] >= step) continue;
+      this.stepColumn[kept] = this.stepColumn[i];
+      this.wallTimeColumn[kept] = this.wallTimeColumn[i];
+      this.valueColumn[kept++] = this.valueColumn[i];
+    }
+    const removed = this.length - kept;
+    this.length = kept;
+    return removed;
+  }
+
   private grow(): void {
     const bigger = (column: Column): Column => {
       const next = new Float64Array(Math.max(256, column.length * 2));
@@ -72,6 +97,8 @@ export class ScalarColumns implements ScalarSeries {
     this.valueColumn = bigger(this.valueColumn);
   }
 }
+export type { RunFilter, RunKind } from "./run-filter";
+
 export interface StepPoint<T> {
   step: number;
   wallTime: number;
@@ -87,6 +114,16 @@ export interface RunData {
   images: Map<string, StepPoint<ImageData[]>[]>;
   texts: Map<string, StepPoint<string>[]>;
   prCurves: Map<string, StepPoint<PrCurve>[]>;
+  /** Audio clips by tag (a step may hold several clips). */
+  audio: Map<string, StepPoint<AudioClip[]>[]>;
+  /** Meshes by name (the tag given to addMesh / add_mesh, without the _VERTEX/_FACE/_COLOR suffix). */
+  meshes: Map<string, StepPoint<MeshData>[]>;
+  /** The custom-scalars layout last written to this run, if any. */
+  customScalars: CustomScalarsLayout | undefined;
+  /** Tensors logged with addTensor / add_tensor (plugin "tensor") or with no plugin. */
+  tensors: Map<string, StepPoint<TensorValue>[]>;
+  /** The embeddings listed in projector_config.pbtxt in the run's folder. */
+  embeddings: EmbeddingData[];
   /** Serialized GraphDefs, newest last. */
   graphs: Buffer[];
   hparams: HparamsData[];
@@ -102,6 +139,11 @@ export function emptyRun(name: string): RunData {
     images: new Map(),
     texts: new Map(),
     prCurves: new Map(),
+    audio: new Map(),
+    meshes: new Map(),
+    customScalars: undefined,
+    tensors: new Map(),
+    embeddings: [],
     graphs: [],
     hparams: [],
     stats: emptyReadStats(),
@@ -120,6 +162,37 @@ function addScalar(run: RunData, tag: string, step: number, wallTime: number, va
   series.push(step, wallTime, value);
 }
 
+/**
+ * The mesh plugin stores a mesh as up to three values (vertices, faces, colours) of one event: a part joins the
+ * mesh of the same name at the same step unless that mesh already has it.
+ */
+function addMeshPart(run: RunData, part: MeshPart, step: number, wallTime: number): void {
+  let points = run.meshes.get(part.name);
+  if (!points) run.meshes.set(part.name, (points = []));
+  let last = points.at(-1);
+  const has = (mesh: MeshData): boolean =>
+    part.part === "vertices" ? mesh.vertexCount > 0 : mesh[part.part] !== undefined;
+  if (!last || last.step !== step || has(last.value)) {
+    last = {
+      step,
+      wallTime,
+      value: { vertices: new Float32Array(0), vertexCount: 0, faceCount: 0, config: {} },
+    };
+    points.push(last);
+  }
+  const mesh = last.value;
+  if (part.part === "vertices") {
+    mesh.vertices = Float32Array.from(part.values);
+    mesh.vertexCount = part.values.length / 3;
+  } else if (part.part === "faces") {
+    mesh.faces = Int32Array.from(part.values);
+    mesh.faceCount = part.values.length / 3;
+  } else {
+    mesh.colors = Uint8Array.from(part.values);
+  }
+  if (Object.keys(part.config).length) mesh.config = part.config;
+}
+
 function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number): void {
   switch (item.type) {
     case "scalar":
@@ -135,6 +208,18 @@ function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number
     case "hparams":
       run.hparams.push(item.hparams);
       return;
+    case "audio":
+      return pushPoint(run.audio, item.tag, { step, wallTime, value: item.clips });
+    case "meshPart":
+      return addMeshPart(run, item.mesh, step, wallTime);
+    case "customScalars":
+      run.customScalars = item.layout;
+      return;
+    case "tensor":
+      return pushPoint(run.tensors, item.tag, { step, wallTime, value: item.tensor });
+    case "corrupt":
+      run.stats.corrupt[item.kind] = (run.stats.corrupt[item.kind] ?? 0) + 1;
+      return;
     case "foreign":
       return countForeign(run.stats, item.kind);
     default: {
@@ -145,19 +230,56 @@ function addItem(run: RunData, item: SummaryItem, step: number, wallTime: number
   }
 }
 
-function addRecord(run: RunData, record: EventRecord): void {
-  if (record.kind === "summary") {
-    for (const item of record.items) addItem(run, item, record.step, record.wallTime);
-  } else if (record.kind === "graph") {
-    run.graphs.push(record.graphDef);
-  } else if (record.kind === "foreign") {
-    countForeign(run.stats, record.what);
+function addRecord(run: RunData, record: EventRecord, state: PurgeState, filter: RunFilter): void {
+  switch (record.kind) {
+    case "summary":
+      beforeSummary(
+        state,
+        run,
+        record.step,
+        record.items.map((item) => item.tag),
+      );
+      for (const item of record.items) {
+        const kind = KIND_OF_ITEM[item.type];
+        const tag = item.type === "meshPart" ? item.mesh.name : item.tag;
+        if (kind === undefined || wanted(filter, kind, tag)) addItem(run, item, record.step, record.wallTime);
+      }
+      return;
+    case "graph":
+      if (wanted(filter, "graphs", "")) run.graphs.push(record.graphDef);
+      return;
+    case "file_version":
+      state.fileVersion = parseFileVersion(record.version);
+      return;
+    case "session_log":
+      if (record.status === SESSION_START) onSessionStart(state, run, record.step);
+      else countForeign(run.stats, "session_log");
+      return;
+    case "foreign":
+      countForeign(run.stats, record.what);
   }
 }
 
-export function sinkFor(run: RunData): RecordSink {
+const SESSION_START = 1;
+
+/**
+ * Where a run's records go. `state` carries the restart-purging state across reloads (and worker threads);
+ * `filter` leaves out the kinds and tags not asked for.
+ */
+export function sinkFor(run: RunData, state = initialPurgeState(), filter: RunFilter = {}): RecordSink {
+  const scalarsWanted = !filter.kinds || filter.kinds.has("scalars");
+  const tagWanted = filter.tag;
   return {
-    scalar: (tag, step, wallTime, value) => addScalar(run, tag, step, wallTime, value),
-    record: (record) => addRecord(run, record),
+    scalars: (step, wallTime, count, tags, values) => {
+      if (state.mode !== "none" && state.fileVersion < 2 && step < state.mostRecentStep)
+        purgePoints(run, step, tags.slice(0, count));
+      state.mostRecentStep = step;
+      state.seenSummary = true;
+      for (let i = 0; i < count; i++) {
+        const tag = tags[i];
+        if (scalarsWanted && (!tagWanted || tagWanted(tag))) addScalar(run, tag, step, wallTime, values[i]);
+      }
+    },
+    record: (record) => addRecord(run, record, state, filter),
   };
 }

@@ -74,6 +74,8 @@ message TensorProto {
   repeated bytes string_val = 8;
   repeated int64 int64_val = 10 [packed = true];
   repeated bool bool_val = 11 [packed = true];
+  repeated uint32 uint32_val = 16 [packed = true];
+  repeated uint64 uint64_val = 17 [packed = true];
 }
 
 message GraphDef { repeated NodeDef node = 1; VersionDef versions = 4; }
@@ -94,6 +96,22 @@ message AttrValue {
 }
 
 message TextPluginData { int32 version = 1; }
+message AudioPluginData { int32 version = 1; int32 encoding = 2; bool converted_to_tensor = 3; }
+message MeshPluginData {
+  int32 version = 1; string name = 2; int32 content_type = 3; string json_config = 5;
+  repeated int32 shape = 6 [packed = true]; uint32 components = 7;
+}
+message Layout { int32 version = 1; repeated Category category = 2; }
+message Category { string title = 1; repeated Chart chart = 2; bool closed = 3; }
+message Chart {
+  string title = 1;
+  oneof content { MultilineChartContent multiline = 2; MarginChartContent margin = 3; }
+}
+message MultilineChartContent { repeated string tag = 1; }
+message MarginChartContent {
+  message Series { string value = 1; string lower = 2; string upper = 3; }
+  repeated Series series = 1;
+}
 message PrCurvePluginData { int32 version = 1; uint32 num_thresholds = 2; }
 
 message ProtoValue {
@@ -139,10 +157,27 @@ export const TensorProtoType = type("TensorProto");
 export const GraphDefProto = type("GraphDef");
 export const TextPluginDataProto = type("TextPluginData");
 export const PrCurvePluginDataProto = type("PrCurvePluginData");
+export const AudioPluginDataProto = type("AudioPluginData");
+export const MeshPluginDataProto = type("MeshPluginData");
+export const LayoutProto = type("Layout");
 export const HParamsPluginDataProto = type("HParamsPluginData");
 
 /** TensorFlow DataType numbers used here (types.proto). */
-export const DT = { FLOAT: 1, DOUBLE: 2, INT32: 3, UINT8: 4, STRING: 7, INT64: 9, BOOL: 10 } as const;
+export const DT = {
+  FLOAT: 1,
+  DOUBLE: 2,
+  INT32: 3,
+  UINT8: 4,
+  INT16: 5,
+  INT8: 6,
+  STRING: 7,
+  INT64: 9,
+  BOOL: 10,
+  UINT16: 17,
+  HALF: 19,
+  UINT32: 22,
+  UINT64: 23,
+} as const;
 
 /** Decoding options: int64 as JS numbers (steps stay below 2^53), bytes as Buffers, defaults filled in. */
 export const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, bytes: Buffer, defaults: false };

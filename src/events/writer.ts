@@ -1,17 +1,14 @@
 // SummaryWriter: PyTorch's torch.utils.tensorboard.SummaryWriter in camelCase, writing TensorBoard event files
 // without TensorFlow. Every argument is checked at the call, so bad input never surfaces later in a flush.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { EventFileWriter } from "./file-writer";
+import { MediaWriter } from "./writer-media";
+import { isS3Url, joinLogdir } from "./s3";
 import {
   appendScalarEvent,
   graphEventPayload,
   histogramValue,
   imageValue,
   prCurveValue,
-  summaryEventPayload,
   textValue,
-  type SummaryValueInit,
 } from "./encode";
 import { makeHistogram } from "./histogram";
 import {
@@ -23,20 +20,26 @@ import {
 } from "./image-input";
 import { encodePng, type RgbaImage } from "../image/png";
 import { modelToGraphDef, type ModelLike } from "./graph";
-import { checkHparams, hparamsSummaryValues } from "./hparams";
+import { graphNodesToGraphDef } from "./graph-def";
+import type { tf } from "../backend";
+import { GraphModelAdapter, inspectModel, isGraphModel } from "../model";
+import { graphOf } from "../model/graph-topology";
+import { checkDomains, checkHparams, hparamsSummaryValues, type HparamValue } from "./hparams";
 import {
   projectorConfigText,
   writeEmbedding,
+  localFileWriter,
   type EmbeddingEntry,
   type EmbeddingMatrix,
   type EmbeddingOptions,
 } from "./embedding";
 import { computePrCurve, prCurveRows, prCurveRowsOf, type PrCurveCounts } from "./pr-curve";
-import { renderPng, type VegaLiteSpec } from "../views/render";
+import { figureToPng, type FigureInput } from "./figure";
+import { newStyleScalarValue } from "./encode-kinds";
+import { binEdges, type Bins } from "./histogram-bins";
 import {
   checkStep,
   checkTag,
-  defaultLogdir,
   scalarOf,
   valuesOf,
   wallTimeOf,
@@ -46,75 +49,36 @@ import {
 
 export { defaultLogdir, type ScalarInput, type ValuesInput } from "./writer-args";
 
-export interface SummaryWriterOptions {
-  /** Seconds between automatic flushes of buffered events (default 2). */
-  flushSecs?: number;
-  /** Appended to the default logdir name, as PyTorch's `comment`. */
-  comment?: string;
-  filenameSuffix?: string;
+export type { SummaryWriterOptions } from "./writer-core";
+
+export interface ScalarOptions {
+  wallTime?: number;
+  /** Write a rank-0 tensor with plugin "scalars" (tf.summary.scalar's format) instead of a simple_value. */
+  newStyle?: boolean;
+  /** With newStyle: a float64 tensor instead of float32. */
+  doublePrecision?: boolean;
 }
 
-export class SummaryWriter {
-  readonly logdir: string;
-  private readonly options: SummaryWriterOptions;
-  private main: EventFileWriter;
-  private readonly subWriters = new Map<string, EventFileWriter>();
+export class SummaryWriter extends MediaWriter {
   private readonly embeddings: EmbeddingEntry[] = [];
 
-  constructor(logdir?: string, options: SummaryWriterOptions = {}) {
-    if (logdir !== undefined && typeof logdir !== "string") {
-      throw new TypeError(`SummaryWriter: logdir must be a string path, got ${String(logdir)}`);
-    }
-    this.logdir = logdir ?? defaultLogdir(options.comment ?? "");
-    this.options = options;
-    this.main = this.openFile(this.logdir);
-  }
-
-  getLogdir(): string {
-    return this.logdir;
-  }
-
-  private openFile(dir: string): EventFileWriter {
-    return new EventFileWriter(dir, {
-      flushSecs: this.options.flushSecs,
-      filenameSuffix: this.options.filenameSuffix,
-    });
-  }
-
-  /** The main file; after close() PyTorch starts a new file on the next write, and so do we. */
-  private file(): EventFileWriter {
-    if (this.main.closed) this.main = this.openFile(this.logdir);
-    return this.main;
-  }
-
-  private subFile(dir: string): EventFileWriter {
-    let writer = this.subWriters.get(dir);
-    if (!writer || writer.closed) {
-      writer = this.openFile(dir);
-      this.subWriters.set(dir, writer);
-    }
-    return writer;
-  }
-
-  private appendSummary(
-    file: EventFileWriter,
-    step: number,
-    wallTime: number,
-    values: SummaryValueInit[],
-  ): void {
-    file.appendPayload(summaryEventPayload(wallTime, step, values));
-  }
-
-  /** Logs one scalar. NaN and ±Infinity are stored as they are (TensorBoard and our views show them as gaps). */
-  addScalar(tag: string, value: ScalarInput, step?: number, wallTime?: number): void {
+  /**
+   * Logs one scalar. NaN and ±Infinity are stored as they are (TensorBoard and our views show them as gaps).
+   * `newStyle` writes it as tf.summary.scalar does (a rank-0 tensor; with `doublePrecision` a float64 one,
+   * which TensorBoard's Python loader reads and its Rust data server skips).
+   */
+  addScalar(tag: string, value: ScalarInput, step?: number, options?: number | ScalarOptions): void {
     checkTag(tag, "addScalar");
-    appendScalarEvent(
-      this.file(),
-      tag,
-      scalarOf(value, "addScalar"),
-      checkStep(step, "addScalar"),
-      wallTimeOf(wallTime, "addScalar"),
-    );
+    const {
+      wallTime,
+      newStyle = false,
+      doublePrecision = false,
+    } = typeof options === "object" && options !== null ? options : { wallTime: options };
+    const v = scalarOf(value, "addScalar");
+    const s = checkStep(step, "addScalar");
+    const t = wallTimeOf(wallTime, "addScalar");
+    if (newStyle) this.appendSummary(this.file(), s, t, [newStyleScalarValue(tag, v, doublePrecision)]);
+    else appendScalarEvent(this.file(), tag, v, s, t);
   }
 
   /** Like PyTorch: one sub-run `<logdir>/<mainTag with / as _>_<key>` per key, each holding tag `mainTag`. */
@@ -127,7 +91,7 @@ export class SummaryWriter {
     const entries = Object.entries(values).map(([key, v]) => [key, scalarOf(v, "addScalars")] as const);
     for (const [key, v] of entries) {
       appendScalarEvent(
-        this.subFile(join(this.logdir, `${mainTag.replace(/\//g, "_")}_${key}`)),
+        this.subFile(joinLogdir(this.logdir, `${mainTag.replace(/\//g, "_")}_${key}`)),
         mainTag,
         v,
         s,
@@ -136,9 +100,21 @@ export class SummaryWriter {
     }
   }
 
-  addHistogram(tag: string, values: ValuesInput, step?: number, wallTime?: number): void {
+  /**
+   * A histogram of `values`, binned as PyTorch's add_histogram: `bins` "tensorflow" (default), a numpy estimator
+   * ("auto", "fd", "sturges", ...), a bin count or explicit edges.
+   */
+  addHistogram(
+    tag: string,
+    values: ValuesInput,
+    step?: number,
+    options?: number | { bins?: Bins; wallTime?: number },
+  ): void {
     checkTag(tag, "addHistogram");
-    const histogram = makeHistogram(valuesOf(values, "addHistogram"));
+    const { wallTime, bins = "tensorflow" } =
+      typeof options === "object" && options !== null ? options : { wallTime: options };
+    const numbers = valuesOf(values, "addHistogram");
+    const histogram = makeHistogram(numbers, binEdges(numbers, bins));
     this.appendSummary(this.file(), checkStep(step, "addHistogram"), wallTimeOf(wallTime, "addHistogram"), [
       histogramValue(tag, histogram),
     ]);
@@ -185,8 +161,8 @@ export class SummaryWriter {
   }
 
   /** The model's layer graph for TensorBoard's Graphs tab. */
-  addGraph(model: ModelLike): void {
-    this.file().appendPayload(graphEventPayload(Date.now() / 1000, modelToGraphDef(model)));
+  addGraph(model: ModelLike | tf.LayersModel | tf.GraphModel): void {
+    this.file().appendPayload(graphEventPayload(Date.now() / 1000, graphDefOf(model)));
   }
 
   /**
@@ -196,9 +172,10 @@ export class SummaryWriter {
   addHparams(
     hparams: Record<string, number | string | boolean | undefined>,
     metrics: Record<string, number>,
-    options: { runName?: string; step?: number } = {},
+    options: { runName?: string; step?: number; hparamDomainDiscrete?: Record<string, HparamValue[]> } = {},
   ): void {
     const checked = checkHparams(hparams);
+    const domains = checkDomains(checked, options.hparamDomainDiscrete);
     if (metrics === null || typeof metrics !== "object")
       throw new TypeError("addHparams: metrics must be an object");
     for (const [name, v] of Object.entries(metrics)) {
@@ -206,9 +183,9 @@ export class SummaryWriter {
         throw new TypeError(`addHparams: metric "${name}" must be a number, got ${typeof v}`);
     }
     const step = checkStep(options.step, "addHparams");
-    const file = this.subFile(join(this.logdir, options.runName ?? String(Date.now() / 1000)));
+    const file = this.subFile(joinLogdir(this.logdir, options.runName ?? String(Date.now() / 1000)));
     const wallTime = Date.now() / 1000;
-    for (const value of hparamsSummaryValues(checked, Object.keys(metrics)))
+    for (const value of hparamsSummaryValues(checked, Object.keys(metrics), domains))
       this.appendSummary(file, step, wallTime, [value]);
     for (const [tag, v] of Object.entries(metrics)) appendScalarEvent(file, tag, v, step, wallTime);
   }
@@ -261,28 +238,51 @@ export class SummaryWriter {
   addEmbedding(mat: EmbeddingMatrix, options: EmbeddingOptions = {}): void {
     if (options.tag !== undefined) checkTag(options.tag, "addEmbedding");
     const step = checkStep(options.step, "addEmbedding");
-    this.embeddings.push(writeEmbedding(this.logdir, mat, { ...options, step }));
-    writeFileSync(join(this.logdir, "projector_config.pbtxt"), projectorConfigText(this.embeddings));
+    const write = isS3Url(this.logdir) ? this.uploadFile() : localFileWriter(this.logdir);
+    this.embeddings.push(writeEmbedding(this.logdir, mat, { ...options, step }, write));
+    write("projector_config.pbtxt", projectorConfigText(this.embeddings));
   }
 
-  /** A vega-lite spec (the JS counterpart of a matplotlib figure) rendered to a PNG image. */
-  async addFigure(tag: string, spec: VegaLiteSpec, step?: number, wallTime?: number): Promise<void> {
+  /**
+   * A figure as an image: a vega-lite spec (the JS counterpart of a matplotlib figure), an SVG string (from d3,
+   * Plotly, Observable Plot...) or a canvas (@napi-rs/canvas, node-canvas, or anything with toBuffer/toDataURL).
+   */
+  async addFigure(tag: string, figure: FigureInput, step?: number, wallTime?: number): Promise<void> {
     checkTag(tag, "addFigure");
     const s = checkStep(step, "addFigure");
     const t = wallTimeOf(wallTime, "addFigure");
-    const { png, width, height } = await renderPng(spec, 1);
+    const { png, width, height } = await figureToPng(figure);
     this.appendSummary(this.file(), s, t, [imageValue(tag, png, width, height)]);
   }
+}
 
-  /** Writes everything buffered to disk now. */
-  flush(): void {
-    this.main.flush();
-    for (const writer of this.subWriters.values()) writer.flush();
-  }
+/**
+ * A LayersModel's layers as name scopes (graph.ts), or a GraphModel's own GraphDef. Anything else with `layers`
+ * (a layer list) takes the layers path, as before.
+ */
+function graphDefOf(model: ModelLike | tf.LayersModel | tf.GraphModel): Uint8Array {
+  if (!isGraphModel(model)) return modelToGraphDef(model as ModelLike);
+  const adapter = inspectModel(model, "addGraph") as GraphModelAdapter;
+  const graph = graphOf(model);
+  const nodes = Object.values(graph.nodes) as unknown as {
+    name: string;
+    op: string;
+    inputNames: string[];
+    rawAttrs?: Record<string, unknown>;
+  }[];
+  const shapeOf = new Map(adapter.nodes().map((n) => [n.name, n]));
+  return graphNodesToGraphDef(
+    nodes.map((n) => {
+      const node = shapeOf.get(n.name);
+      return { ...n, shape: node ? adapter.outputShape(node) : null };
+    }),
+    producerOf(model),
+  );
+}
 
-  /** Flushes and closes every file of this writer (sub-runs included). Closing twice does nothing. */
-  close(): void {
-    this.main.close();
-    for (const writer of this.subWriters.values()) writer.close();
-  }
+function producerOf(model: tf.GraphModel): number {
+  const versions = (
+    model as unknown as { artifacts?: { modelTopology?: { versions?: { producer?: number } } } }
+  ).artifacts?.modelTopology?.versions;
+  return versions?.producer ?? 22;
 }

@@ -8,7 +8,7 @@
 import { tf } from "../backend";
 import { getColormap, type ColormapName, type Colormap } from "./colormap";
 import { imageShape } from "./tensor-image";
-import type { RgbaImage } from "./png";
+import { enlargeRgba, type RgbaImage } from "./png";
 import { ImageView } from "./view";
 
 export interface OverlayOptions {
@@ -20,6 +20,8 @@ export interface OverlayOptions {
   colormap?: ColormapName | Colormap;
   /** Divide by the brightest value, as show_cam_on_image does (default true). */
   rescale?: boolean;
+  /** Enlarge the picture by this whole factor, each pixel a crisp square (default 1: the image's own size). */
+  scale?: number;
 }
 
 /** The heatmap's weight from `alpha` or pytorch-grad-cam's `imageWeight` (= 1 − alpha). */
@@ -98,15 +100,20 @@ export function overlayToRgba(image: tf.Tensor, cam: tf.Tensor, options: Overlay
 }
 
 /**
- * `overlay(image, cam, { alpha, colormap })`: the map (values in [0, 1], e.g. from a CAM) over the image
+ * `overlay(image, cam, { alpha, colormap, scale })`: the map (values in [0, 1], e.g. from a CAM) over the image
  * (values in [0, 1]), as a picture that displays in a notebook and saves with `.savePng(path)`. Neither tensor
  * is disposed.
  */
 export function overlay(image: tf.Tensor, cam: tf.Tensor, options: OverlayOptions = {}): ImageView {
-  const rgba = overlayToRgba(image, cam, options);
+  const scale = options.scale ?? 1;
+  if (!Number.isInteger(scale) || scale < 1) {
+    throw new RangeError(`overlay scale must be a whole number >= 1, got ${scale}`);
+  }
+  const rgba = enlargeRgba(overlayToRgba(image, cam, options), scale);
   const alpha = alphaOf(options);
+  const enlarged = scale > 1 ? `, enlarged ${scale}x` : "";
   return new ImageView(
     rgba,
-    `overlay ${rgba.height}x${rgba.width} (alpha ${alpha}, ${options.colormap ?? "jet"})`,
+    `overlay ${rgba.height}x${rgba.width} (alpha ${alpha}, ${options.colormap ?? "jet"}${enlarged})`,
   );
 }

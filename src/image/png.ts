@@ -62,3 +62,22 @@ export function pixelsToRgba(
   }
   return { width, height, data };
 }
+
+/** Each pixel becomes a `factor`×`factor` square (nearest neighbour), so small maps stay crisp when enlarged. */
+export function enlargeRgba(image: RgbaImage, factor: number): RgbaImage {
+  if (!Number.isInteger(factor) || factor < 1) {
+    throw new RangeError(`scale must be a whole number >= 1, got ${factor}`);
+  }
+  if (factor === 1) return image;
+  const width = image.width * factor;
+  const height = image.height * factor;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const from = Math.floor(y / factor) * image.width;
+    for (let x = 0; x < width; x++) {
+      const source = (from + Math.floor(x / factor)) * 4;
+      data.set(image.data.subarray(source, source + 4), (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}

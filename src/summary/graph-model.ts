@@ -1,20 +1,15 @@
-// GraphModel summaries: one row per node group (the ops under one name scope, e.g. "model/conv1/Conv2D",
-// ".../BiasAdd", ".../Relu" → "model/conv1"), in execution order. tfjs has no static shape functions for graph
-// ops, so shapes come from one run on zeros of the input size inside tf.tidy (nothing is kept).
+// GraphModel summaries, hierarchical by name scope as a LayersModel's are by nesting: the model interface's scope
+// tree (src/model/graph-scopes.ts) gives one row per scope and per node group (the ops of an innermost scope,
+// e.g. "model/conv1/Conv2D", ".../BiasAdd", ".../Relu" → "model/conv1"), in execution order. Each row's name is
+// the scope, which addresses the scope's output node in every other feature. tfjs has no static shape functions
+// for graph ops, so shapes come from one run on zeros of the input size inside tf.tidy (nothing is kept).
 import { tf } from "../backend";
+import { GraphModelAdapter } from "../model";
+import { graphOf, type OpNode } from "../model/graph-topology";
+import { flattenScopes, type ScopeRow } from "../model/graph-scopes";
+import { shortScopeNames } from "../model/graph-names";
 import { resolveInputSize } from "./options";
 import type { Collected, CollectedRow, Shape } from "./types";
-
-// The loaded graph that GraphModel keeps in its executor (not public API; checked below).
-interface OpNode {
-  name: string;
-  op: string;
-  inputs: OpNode[];
-}
-interface Graph {
-  nodes: { [name: string]: OpNode };
-  outputs: OpNode[];
-}
 
 const WEIGHTED_BY_POSITION = new Set([
   "Conv2D",
@@ -22,46 +17,19 @@ const WEIGHTED_BY_POSITION = new Set([
   "Conv3D",
   "DepthwiseConv2dNative",
   "FusedDepthwiseConv2dNative",
+  "Conv2DBackpropInput",
   "MatMul",
   "_FusedMatMul",
   "BiasAdd",
 ]);
+const CONV_OPS = new Set([
+  "Conv2D",
+  "_FusedConv2D",
+  "DepthwiseConv2dNative",
+  "FusedDepthwiseConv2dNative",
+  "Conv2DBackpropInput",
+]);
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
-
-function graphOf(model: tf.GraphModel): Graph {
-  const graph = (model as unknown as { executor?: { graph?: Graph } }).executor?.graph;
-  if (!graph?.nodes)
-    throw new Error("summary: this GraphModel has no loaded graph (call tf.loadGraphModel first)");
-  return graph;
-}
-
-/** Nodes in an order where every node follows its inputs (depth-first from the outputs, without recursion). */
-function executionOrder(graph: Graph): OpNode[] {
-  const order: OpNode[] = [];
-  const state = new Map<OpNode, "open" | "done">();
-  const stack: [OpNode, number][] = graph.outputs.map((n) => [n, 0]);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const [node, next] = top;
-    if (next === 0 && state.has(node)) {
-      stack.pop();
-      continue;
-    }
-    state.set(node, "open");
-    if (next < node.inputs.length) {
-      top[1] = next + 1;
-      if (!state.has(node.inputs[next])) stack.push([node.inputs[next], 0]);
-      continue;
-    }
-    state.set(node, "done");
-    order.push(node);
-    stack.pop();
-  }
-  return order;
-}
-
-const scopeOf = (name: string) => (name.includes("/") ? name.slice(0, name.lastIndexOf("/")) : name);
-const isOp = (n: OpNode) => n.op !== "Const" && n.op !== "Placeholder";
 
 function isFloatWeight(model: tf.GraphModel, node: OpNode): boolean {
   return node.op === "Const" && model.weights[node.name]?.[0]?.dtype === "float32";
@@ -82,6 +50,19 @@ function nodeMultAdds(model: tf.GraphModel, node: OpNode, output: Shape): number
   // FusedBatchNorm: scale and offset once per sample (torchinfo's normalisation rule); others: batch × weights.
   const counted = node.op.startsWith("FusedBatchNorm") ? weights.slice(0, 2) : weights;
   return batch * counted.reduce((n, w) => n + weightSize(model, w), 0);
+}
+
+/** A group's kernel: its first convolution's filter [kh, kw], or its pooling window. */
+function kernelSizeOf(model: tf.GraphModel, ops: OpNode[]): number[] | null {
+  for (const op of ops) {
+    if (CONV_OPS.has(op.op)) {
+      const filter = op.inputs.find((i) => i.op === "Const" && model.weights[i.name]?.[0]?.rank === 4);
+      if (filter) return model.weights[filter.name][0].shape.slice(0, 2);
+    }
+    const window = op.attrParams?.kernelSize?.value;
+    if (Array.isArray(window) && window.length === 4) return (window as number[]).slice(1, 3);
+  }
+  return null;
 }
 
 /** Output shapes of the named nodes from one run on zeros; every tensor is disposed before returning. */
@@ -116,69 +97,64 @@ function graphInputShapes(model: tf.GraphModel, inputSize: unknown): number[][] 
   return shapes as number[][];
 }
 
-interface Group {
-  name: string;
-  nodes: OpNode[];
-  /** The first input that comes from outside the group (its input shape is the row's). */
-  external?: OpNode;
+/** The first input that comes from outside the row's ops (its shape is the row's input shape). */
+function externalInput(row: ScopeRow): OpNode | undefined {
+  const inside = new Set(row.ops);
+  return row.ops.flatMap((n) => n.inputs).find((i) => i.op !== "Const" && !inside.has(i));
 }
 
-function groupNodes(order: OpNode[]): Group[] {
-  const groups = new Map<string, OpNode[]>();
-  for (const node of order) groups.set(scopeOf(node.name), [...(groups.get(scopeOf(node.name)) ?? []), node]);
-  return [...groups.entries()].map(([name, nodes]) => {
-    const inside = new Set(nodes);
-    const external = nodes.flatMap((n) => n.inputs).find((i) => i.op !== "Const" && !inside.has(i));
-    return { name, nodes, external };
-  });
-}
-
-/** Nodes whose output shapes the rows need: each group's last node and input, weighted ops, graph outputs. */
-function neededShapes(model: tf.GraphModel, graph: Graph, groups: Group[]): string[] {
-  const names = groups.flatMap((g) => [
-    g.nodes[g.nodes.length - 1].name,
-    ...(g.external && g.external.op !== "Placeholder" ? [g.external.name] : []),
-    ...g.nodes.filter((n) => n.inputs.some((i) => isFloatWeight(model, i))).map((n) => n.name),
-  ]);
-  return [...new Set([...names, ...graph.outputs.map((n) => n.name)])];
-}
-
-function groupRow(model: tf.GraphModel, group: Group, shapes: Map<string, Shape>, claimed: Set<OpNode>) {
+function toRow(
+  model: tf.GraphModel,
+  row: ScopeRow,
+  name: string,
+  shapes: Map<string, Shape>,
+  claimed: Set<OpNode>,
+): CollectedRow {
+  const isGroup = row.children.length === 0;
+  const output = shapes.get(row.output.name) as number[];
+  const external = externalInput(row);
+  const weights = row.ops.flatMap((n) => n.inputs.filter((i) => isFloatWeight(model, i)));
   // A weight read by several groups belongs to the first one.
-  const consts = group.nodes.flatMap((n) =>
-    n.inputs.filter((i) => isFloatWeight(model, i) && !claimed.has(i)),
-  );
-  consts.forEach((c) => claimed.add(c));
-  const output = shapes.get(group.nodes[group.nodes.length - 1].name) as number[];
-  const row: CollectedRow = {
-    name: group.name,
-    className: [...new Set(group.nodes.map((n) => n.op))].join("+"),
-    depth: 1,
-    inputShapes: group.external ? [shapes.get(group.external.name) ?? []] : [],
+  const own = isGroup ? weights.filter((c) => !claimed.has(c)) : [...new Set(weights)];
+  if (isGroup) own.forEach((c) => claimed.add(c));
+  return {
+    name,
+    className: isGroup ? [...new Set(row.ops.map((n) => n.op))].join("+") : "NameScope",
+    depth: row.depth,
+    inputShapes: external ? [shapes.get(external.name) ?? []] : [],
     outputShapes: [output],
-    kernelSize: null,
-    params: consts.reduce((n, c) => n + weightSize(model, c), 0),
+    kernelSize: isGroup ? kernelSizeOf(model, row.ops) : null,
+    params: [...new Set(own)].reduce((n, c) => n + weightSize(model, c), 0),
     trainableParams: 0,
-    multAdds: group.nodes.reduce(
-      (n, node) => n + nodeMultAdds(model, node, shapes.get(node.name) ?? output),
-      0,
-    ),
+    multAdds: isGroup
+      ? row.ops.reduce((n, node) => n + nodeMultAdds(model, node, shapes.get(node.name) ?? output), 0)
+      : 0,
     outputBytes: 4 * size(output),
-    isContainer: false,
+    isContainer: !isGroup,
     isRecursive: false,
   };
-  return row;
+}
+
+/** Nodes whose output shapes the rows need: every op (one run fetches them all), and the graph outputs. */
+function neededShapes(ops: OpNode[]): string[] {
+  return ops.map((n) => n.name);
 }
 
 export function collectGraphModel(model: tf.GraphModel, inputSize: unknown): Collected {
+  const adapter = new GraphModelAdapter(model);
   const graph = graphOf(model);
   const inputShapes = graphInputShapes(model, inputSize);
-  const groups = groupNodes(executionOrder(graph).filter(isOp));
-  const shapes: Map<string, Shape> = runShapes(model, inputShapes, neededShapes(model, graph, groups));
+  const shapes: Map<string, Shape> = runShapes(model, inputShapes, neededShapes(adapter.order));
   model.inputs.forEach((info, i) => shapes.set(info.name, inputShapes[i]));
+  graph.inputs.forEach((node, i) => shapes.set(node.name, inputShapes[i]));
   const claimed = new Set<OpNode>();
-  const rows = groups.map((group) => groupRow(model, group, shapes, claimed));
-  const totalParams = rows.reduce((n, r) => n + r.params, 0);
+  // groups claim their weights in execution order; a scope's count is the union of its subtree's
+  const flat = flattenScopes(adapter.scopes());
+  const names = shortScopeNames(adapter.order, flat);
+  const row = (r: ScopeRow) => toRow(model, r, names.get(r) ?? r.scope, shapes, claimed);
+  const groups = new Map(flat.filter((r) => r.children.length === 0).map((r) => [r, row(r)]));
+  const rows = flat.map((r) => groups.get(r) ?? row(r));
+  const totalParams = [...groups.values()].reduce((n, r) => n + r.params, 0);
   const outputShapes = graph.outputs.map((n) => shapes.get(n.name) as Shape);
   const root: CollectedRow = {
     name: "GraphModel",

@@ -11,6 +11,7 @@ import { renderText } from "./render-text";
 import type { Collected, SummaryData, SummaryOptions } from "./types";
 import type { Displayable } from "../display";
 import { makeInteractive } from "../interactive";
+import { isGraphModel } from "../model";
 
 export type { ColumnName, Shape, SummaryOptions, SummaryRow, SummaryTotals } from "./types";
 
@@ -47,10 +48,6 @@ export class ModelSummary {
   [DISPLAY_SYMBOL](): MimeBundle {
     return { "text/plain": this.toString(), "text/html": renderHtml(this.#data) };
   }
-}
-
-function isGraphModel(model: unknown): model is tf.GraphModel {
-  return model instanceof tf.GraphModel;
 }
 
 function collect(model: tf.LayersModel | tf.GraphModel, options: SummaryOptions): Collected {
@@ -92,6 +89,7 @@ export function summary(
     const { interactive: _interactive, ...staticOptions } = options;
     return makeInteractive("summary", model, staticOptions);
   }
-  const resolved = resolveOptions(options);
+  // a graph's rows are told apart by their scope names, so they are shown unless asked not to be
+  const resolved = resolveOptions(isGraphModel(model) ? { varNames: true, ...options } : options);
   return new ModelSummary(buildSummaryData(collect(model, options), resolved));
 }

@@ -1,4 +1,5 @@
 // Checks summary() options at the call, naming what was expected, and fills in torchinfo's defaults.
+import { shapeHint } from "../model/shape-hint";
 import type { ColumnName, ResolvedOptions, Shape, SummaryOptions } from "./types";
 
 export const COLUMN_NAMES: readonly ColumnName[] = [
@@ -119,9 +120,11 @@ function checkAgainstModel(shape: number[], declared: Shape, name: string): void
       .slice(1)
       .map((d) => d ?? "any")
       .join(", ")}]`;
+    const message = `inputSize ${JSON.stringify(shape)} does not fit input "${name}", which takes ${expected}`;
+    const hint = shapeHint(shape, declared, "shape");
+    const sizeOnly = hint === "" || hint.startsWith("axis");
     fail(
-      `inputSize ${JSON.stringify(shape)} does not fit input "${name}", which takes ${expected}; ` +
-        `build the model for that size instead (e.g. models.resnet18({ inputShape: [64, 64, 3] }))`,
+      `${message}${hint ? `: ${hint}` : ""}${sizeOnly ? "; a model takes the input size it was built for" : ""}`,
     );
   }
 }

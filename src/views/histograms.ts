@@ -1,17 +1,21 @@
-// histograms(): one run's histograms of a tag with an interactive step slider (a vega-lite param), like the
-// tutorial's add_histogram viewed in TensorBoard. TensorBoard's tiny default buckets are re-binned into `bins`
+// histograms(): the histograms of a tag in every run that has it, with an interactive step slider (a vega-lite
+// param) or all steps overlaid, like the tutorial's add_histogram viewed in TensorBoard. TensorBoard's tiny default buckets are re-binned into `bins`
 // equal-width bins over the range of all steps, spreading each bucket's count uniformly over its width.
 import type { Histogram } from "../events/histogram";
-import { runWithTag, runsOf, type RunsSource } from "./source";
-import { VegaLiteChart, formatNumber, oneStepAtATime, textTable } from "./chart";
+import { runFilter, runsWithTag, runsOf, type NameFilter, type RunsSource } from "./source";
+import { VegaLiteChart, formatNumber, oneStepAtATime, stepSpans, textTable, unionSteps } from "./chart";
 import type { Displayable } from "../display";
 import { makeInteractive } from "../interactive";
 
 export interface HistogramsOptions {
   /** Return a live widget (tensorscope/widgets, in the kernel) instead of the static picture. */
   interactive?: boolean;
-  /** The run to show (default: the first run that has the tag). */
+  /** One run to show (default: every run that has the tag, one chart each). */
   run?: string;
+  /** Runs to show (names or a pattern). */
+  runs?: NameFilter;
+  /** "slider" (default): one step at a time; "overlay": every step drawn at once, as TensorBoard's overlay mode. */
+  mode?: "slider" | "overlay";
   /** Display bins (default 30, as TensorBoard's frontend). */
   bins?: number;
   width?: number;
@@ -19,9 +23,11 @@ export interface HistogramsOptions {
 }
 
 export interface HistogramBar {
+  run: string;
   step: number;
-  /** Position of the step in the list, what the slider moves over. */
+  /** The slider positions (over the steps of all runs shown) at which this step is the run's shown one. */
   index: number;
+  until: number;
   left: number;
   right: number;
   count: number;
@@ -56,80 +62,159 @@ export function rebin(buckets: [number, number, number][], lo: number, hi: numbe
   return counts;
 }
 
-export function histogramBars(points: { step: number; value: Histogram }[], bins = 30): HistogramBar[] {
-  const nonEmpty = points.filter((p) => p.value.num > 0);
+type HistogramPoints = { step: number; value: Histogram }[];
+
+/** Bars of every run's steps, re-binned into `bins` equal bins over the range of all runs and steps. */
+export function histogramBars(runs: Map<string, HistogramPoints>, bins = 30): HistogramBar[] {
+  const nonEmpty = [...runs.values()].flat().filter((p) => p.value.num > 0);
   if (nonEmpty.length === 0) return [];
   let lo = Math.min(...nonEmpty.map((p) => p.value.min));
   let hi = Math.max(...nonEmpty.map((p) => p.value.max));
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const width = (hi - lo) / bins;
-  return points.flatMap((p, index) =>
-    rebin(histogramBuckets(p.value), lo, hi, bins).map((count, b) => ({
-      step: p.step,
-      index,
-      left: lo + b * width,
-      right: lo + (b + 1) * width,
-      count,
-    })),
-  );
+  const allSteps = unionSteps([...runs.values()].map((points) => points.map((p) => p.step)));
+  return [...runs].flatMap(([run, points]) => {
+    const spans = stepSpans(
+      allSteps,
+      points.map((p) => p.step),
+    );
+    return points.flatMap((p, k) =>
+      rebin(histogramBuckets(p.value), lo, hi, bins).map((count, b) => ({
+        run,
+        step: p.step,
+        ...spans[k],
+        left: lo + b * width,
+        right: lo + (b + 1) * width,
+        count,
+      })),
+    );
+  });
 }
 
-function spec(
+/** One chart per run (rows), or the chart itself when there is one run. */
+function perRun(inner: Record<string, unknown>, runCount: number): Record<string, unknown> {
+  if (runCount <= 1) return inner;
+  const { width, height, mark, encoding, ...outer } = inner;
+  return {
+    ...outer,
+    facet: {
+      row: { field: "run", type: "nominal", title: null, header: { labelAngle: 0, labelAlign: "left" } },
+    },
+    spec: { width, height, mark, encoding },
+  };
+}
+
+function sliderSpec(
   bars: HistogramBar[],
   steps: number[],
   tag: string,
+  runCount: number,
   options: HistogramsOptions,
   fixedIndex?: number,
 ): Record<string, unknown> {
-  return {
-    data: { values: bars },
-    ...oneStepAtATime(tag, steps, fixedIndex),
-    width: options.width ?? 420,
-    height: options.height ?? 220,
-    mark: { type: "rect", tooltip: true },
-    encoding: {
-      x: { field: "left", type: "quantitative", title: "value", scale: { zero: false } },
-      x2: { field: "right" },
-      y: {
-        field: "count",
-        type: "quantitative",
-        title: "count",
-        scale: { domain: [0, Math.max(1, ...bars.map((b) => b.count))] },
+  return perRun(
+    {
+      data: { values: bars },
+      ...oneStepAtATime(tag, steps, fixedIndex),
+      width: options.width ?? 420,
+      height: options.height ?? 220,
+      mark: { type: "rect", tooltip: true },
+      encoding: {
+        x: { field: "left", type: "quantitative", title: "value", scale: { zero: false } },
+        x2: { field: "right" },
+        y: {
+          field: "count",
+          type: "quantitative",
+          title: "count",
+          scale: { domain: [0, Math.max(1, ...bars.map((b) => b.count))] },
+        },
+        y2: { datum: 0 },
       },
-      y2: { datum: 0 },
     },
-  };
+    runCount,
+  );
+}
+
+/** TensorBoard's overlay mode: every step's histogram as a line on one chart, coloured from early to late. */
+function overlaySpec(
+  bars: HistogramBar[],
+  tag: string,
+  runCount: number,
+  options: HistogramsOptions,
+): Record<string, unknown> {
+  const rows = bars.map((b) => ({ ...b, center: (b.left + b.right) / 2 }));
+  return perRun(
+    {
+      data: { values: rows },
+      title: { text: tag, subtitle: "overlay: every step, darker = later" },
+      width: options.width ?? 420,
+      height: options.height ?? 220,
+      mark: { type: "line", interpolate: "monotone", strokeWidth: 1.2, tooltip: true },
+      encoding: {
+        x: { field: "center", type: "quantitative", title: "value", scale: { zero: false } },
+        y: { field: "count", type: "quantitative", title: "count" },
+        color: {
+          field: "step",
+          type: "quantitative",
+          scale: { scheme: "oranges" },
+          legend: { format: "d", tickMinStep: 1 },
+        },
+        detail: { field: "step", type: "nominal" },
+        order: { field: "center", type: "quantitative" },
+      },
+    },
+    runCount,
+  );
 }
 
 export class HistogramsView extends VegaLiteChart {
   constructor(
-    readonly run: string,
+    readonly runs: string[],
     readonly tag: string,
     readonly bars: HistogramBar[],
-    points: { step: number; value: Histogram }[],
+    points: Map<string, HistogramPoints>,
     options: HistogramsOptions,
   ) {
-    const steps = points.map((p) => p.step);
+    const steps = unionSteps([...points.values()].map((list) => list.map((p) => p.step)));
     const table = textTable(
-      ["step", "num", "min", "max", "mean"],
-      points.map((p) => [
-        String(p.step),
-        String(p.value.num),
-        formatNumber(p.value.min),
-        formatNumber(p.value.max),
-        formatNumber(p.value.num ? p.value.sum / p.value.num : null),
-      ]),
+      ["run", "step", "num", "min", "max", "mean"],
+      [...points].flatMap(([run, list]) =>
+        list.map((p) => [
+          run,
+          String(p.step),
+          String(p.value.num),
+          formatNumber(p.value.min),
+          formatNumber(p.value.max),
+          formatNumber(p.value.num ? p.value.sum / p.value.num : null),
+        ]),
+      ),
     );
+    const mode = options.mode ?? "slider";
+    const where =
+      runs.length === 1 ? `run ${JSON.stringify(runs[0])}` : `${runs.length} runs (${runs.join(", ")})`;
+    const text = `histograms of ${JSON.stringify(tag)} in ${where} (${steps.length} steps${mode === "overlay" ? ", overlay" : ""})\n${table}`;
     // The still image shows the last step; the slider only exists where vega-lite runs.
     super(
-      spec(bars, steps, tag, options),
-      `histograms of "${tag}" in run "${run}" (${steps.length} steps)\n${table}`,
-      spec(bars, steps, tag, options, steps.length - 1),
+      mode === "overlay"
+        ? overlaySpec(bars, tag, runs.length, options)
+        : sliderSpec(bars, steps, tag, runs.length, options),
+      text,
+      mode === "overlay"
+        ? overlaySpec(bars, tag, runs.length, options)
+        : sliderSpec(bars, steps, tag, runs.length, options, steps.length - 1),
     );
+  }
+
+  /** The one run shown, or the first of several. */
+  get run(): string {
+    return this.runs[0];
   }
 }
 
-/** `histograms("runs", "fc/kernel")`: the distribution of a tag at each logged step, with a step slider. */
+/**
+ * `histograms("runs", "fc/kernel")`: the distribution of a tag at each logged step, with a step slider, for every
+ * run that has the tag (one chart per run); `{ mode: "overlay" }` draws all steps at once as TensorBoard does.
+ */
 export function histograms(
   source: RunsSource,
   tag: string,
@@ -143,10 +228,32 @@ export function histograms(
 ): HistogramsView | Displayable {
   if (options.interactive)
     return makeInteractive("histograms", source, tag, { run: options.run, bins: options.bins });
-  const run = runWithTag(runsOf(source, "histograms"), tag, (r) => r.histograms, "histograms", options.run);
-  const points = run.histograms.get(tag)!.map((p) => ({ step: p.step, value: p.value }));
+  const runs = runsWithTag(
+    runsOf(source, "histograms"),
+    tag,
+    (r) => r.histograms,
+    "histograms",
+    runFilter(options, "histograms"),
+  );
+  const points = new Map(
+    runs.map((run) => [
+      run.name,
+      run.histograms
+        .get(tag)!
+        .map((p) => ({ step: p.step, value: p.value }))
+        .sort((a, b) => a.step - b.step),
+    ]),
+  );
   const bins = options.bins ?? 30;
   if (!Number.isInteger(bins) || bins < 1)
     throw new RangeError(`histograms: bins must be a positive integer, got ${bins}`);
-  return new HistogramsView(run.name, tag, histogramBars(points, bins), points, options);
+  if (options.mode !== undefined && !["slider", "overlay"].includes(options.mode))
+    throw new RangeError(`histograms: mode must be "slider" or "overlay", got ${String(options.mode)}`);
+  return new HistogramsView(
+    runs.map((r) => r.name),
+    tag,
+    histogramBars(points, bins),
+    points,
+    options,
+  );
 }

@@ -32,7 +32,8 @@ export class LiveScalars {
   /** Reads what was appended since the last call and returns the chart of everything so far. */
   view(): ScalarsView {
     this.logdir.reload();
-    const { rows, series } = scalarRows([...this.logdir.runs.values()], this.options);
+    // Tags named before training has logged them are not an error here: the chart fills in as they arrive.
+    const { rows, series } = scalarRows([...this.logdir.runs.values()], this.options, true);
     return new ScalarsView(rows, series, this.options);
   }
 

@@ -1,22 +1,27 @@
-// prCurves(): one run's precision-recall curves of a tag with a step slider (a vega-lite param), as TensorBoard's
-// PR Curves tab shows add_pr_curve logs. The text beside the chart gives, per step, the best F1 score and the
+// prCurves(): the precision-recall curves of a tag in every run that has it (one colour per run) with a step
+// slider (a vega-lite param), as TensorBoard's PR Curves tab shows add_pr_curve logs. The text beside the chart gives, per step, the best F1 score and the
 // threshold that reaches it.
 import type { PrCurve } from "../events/pr-curve";
-import { runWithTag, runsOf, type RunsSource } from "./source";
-import { VegaLiteChart, formatNumber, oneStepAtATime, textTable } from "./chart";
+import { runFilter, runsWithTag, runsOf, type NameFilter, type RunsSource } from "./source";
+import { VegaLiteChart, formatNumber, oneStepAtATime, stepSpans, textTable, unionSteps } from "./chart";
+import type { StepPoint } from "../events/logdir";
 
 export interface PrCurvesOptions {
-  /** The run to show (default: the first run that has the tag). */
+  /** One run to show (default: every run that has the tag, one colour each). */
   run?: string;
+  /** Runs to show (names or a pattern). */
+  runs?: NameFilter;
   width?: number;
   height?: number;
 }
 
 /** One threshold of one step's curve, as a row of the chart's data. */
 export interface PrPoint {
+  run: string;
   step: number;
-  /** Position of the step in the list, what the slider moves over. */
+  /** The slider positions (over the steps of all runs shown) at which this step is the run's shown one. */
   index: number;
+  until: number;
   threshold: number;
   precision: number;
   recall: number;
@@ -40,12 +45,24 @@ function drawnThresholds(curve: PrCurve): number {
   return end;
 }
 
-/** The chart's rows: every step's thresholds up to the last where anything is predicted positive. */
-export function prCurvePoints(points: { step: number; value: PrCurve }[]): PrPoint[] {
-  return points.flatMap(({ step, value }, index) =>
+type CurvePoints = { step: number; value: PrCurve }[];
+
+/** The chart's rows: every run's steps' thresholds up to the last where anything is predicted positive. */
+export function prCurvePoints(runs: Map<string, CurvePoints>): PrPoint[] {
+  const allSteps = unionSteps([...runs.values()].map((points) => points.map((p) => p.step)));
+  return [...runs].flatMap(([run, points]) => curveRows(run, points, allSteps));
+}
+
+function curveRows(run: string, points: CurvePoints, allSteps: number[]): PrPoint[] {
+  const spans = stepSpans(
+    allSteps,
+    points.map((p) => p.step),
+  );
+  return points.flatMap(({ step, value }, k) =>
     value.thresholds.slice(0, drawnThresholds(value)).map((threshold, i) => ({
+      run,
       step,
-      index,
+      ...spans[k],
       threshold,
       precision: value.precision[i],
       recall: value.recall[i],
@@ -86,50 +103,84 @@ function spec(
       x: { field: "recall", title: "recall", ...unit },
       y: { field: "precision", title: "precision", ...unit },
       order: { field: "threshold", type: "quantitative" },
+      color: { field: "run", type: "nominal", title: "run" },
       tooltip: [
-        "threshold",
-        "precision",
-        "recall",
-        "truePositives",
-        "falsePositives",
-        "trueNegatives",
-        "falseNegatives",
-      ].map((field) => ({ field, type: "quantitative", format: ".4~g" })),
+        { field: "run", type: "nominal" },
+        { field: "step", type: "quantitative" },
+        ...[
+          "threshold",
+          "precision",
+          "recall",
+          "truePositives",
+          "falsePositives",
+          "trueNegatives",
+          "falseNegatives",
+        ].map((field) => ({ field, type: "quantitative", format: ".4~g" })),
+      ],
     },
   };
 }
 
 export class PrCurvesView extends VegaLiteChart {
   constructor(
-    readonly run: string,
+    readonly runs: string[],
     readonly tag: string,
-    readonly points: { step: number; value: PrCurve }[],
+    readonly curves: Map<string, CurvePoints>,
     options: PrCurvesOptions,
   ) {
-    const steps = points.map((p) => p.step);
+    const steps = unionSteps([...curves.values()].map((list) => list.map((p) => p.step)));
     const table = textTable(
-      ["step", "thresholds", "best F1", "at threshold", "precision", "recall"],
-      points.map(({ step, value }) => {
-        const best = bestF1(value);
-        return [
-          String(step),
-          String(value.thresholds.length),
-          ...[best?.f1, best?.threshold, best?.precision, best?.recall].map(formatNumber),
-        ];
-      }),
+      ["run", "step", "thresholds", "best F1", "at threshold", "precision", "recall"],
+      [...curves].flatMap(([run, list]) =>
+        list.map(({ step, value }) => {
+          const best = bestF1(value);
+          return [
+            run,
+            String(step),
+            String(value.thresholds.length),
+            ...[best?.f1, best?.threshold, best?.precision, best?.recall].map(formatNumber),
+          ];
+        }),
+      ),
     );
-    const data = prCurvePoints(points);
+    const data = prCurvePoints(curves);
+    const where =
+      runs.length === 1 ? `run ${JSON.stringify(runs[0])}` : `${runs.length} runs (${runs.join(", ")})`;
     // The still image shows the last step; the slider only exists where vega-lite runs.
     super(
       spec(data, steps, tag, options),
-      `PR curves of "${tag}" in run "${run}" (${steps.length} steps)\n${table}`,
+      `PR curves of ${JSON.stringify(tag)} in ${where} (${steps.length} steps)\n${table}`,
       spec(data, steps, tag, options, steps.length - 1),
     );
   }
+
+  /** The one run shown, or the first of several. */
+  get run(): string {
+    return this.runs[0];
+  }
+
+  /** The curves of the first run shown. */
+  get points(): CurvePoints {
+    return this.curves.get(this.runs[0])!;
+  }
 }
+
+const byStep = <T>(points: StepPoint<T>[]): StepPoint<T>[] => [...points].sort((a, b) => a.step - b.step);
 
 /** `prCurves("runs", "classifier")`: the precision-recall curve logged by addPrCurve at each step, with a slider. */
 export function prCurves(source: RunsSource, tag: string, options: PrCurvesOptions = {}): PrCurvesView {
-  const run = runWithTag(runsOf(source, "prCurves"), tag, (r) => r.prCurves, "prCurves", options.run);
-  return new PrCurvesView(run.name, tag, run.prCurves.get(tag)!, options);
+  const runs = runsWithTag(
+    runsOf(source, "prCurves"),
+    tag,
+    (r) => r.prCurves,
+    "prCurves",
+    runFilter(options, "prCurves"),
+  );
+  const curves = new Map(runs.map((run) => [run.name, byStep(run.prCurves.get(tag)!)]));
+  return new PrCurvesView(
+    runs.map((r) => r.name),
+    tag,
+    curves,
+    options,
+  );
 }

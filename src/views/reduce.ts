@@ -4,6 +4,8 @@
 
 export interface DisplayPoint {
   x: number;
+  /** Index of the shown point in the series (the bucket's last, or where a gap starts). */
+  at: number;
   /** The raw value (last finite one of the bucket), or null for a gap. */
   value: number | null;
   smoothed: number | null;
@@ -23,6 +25,7 @@ function exactPoints(
     const value = finiteOrNull(ys[i]);
     return {
       x: xs[i],
+      at: i,
       value,
       smoothed: value === null ? null : finiteOrNull(smoothed[i]),
       min: value,
@@ -62,8 +65,15 @@ export function reduceForDisplay(
       last = j;
     }
     if (last >= 0)
-      points.push({ x: xs[last], value: ys[last], smoothed: finiteOrNull(smoothed[last]), min, max });
-    if (sawGap) points.push({ x: xs[j - 1], value: null, smoothed: null, min: null, max: null });
+      points.push({
+        x: xs[last],
+        at: last,
+        value: ys[last],
+        smoothed: finiteOrNull(smoothed[last]),
+        min,
+        max,
+      });
+    if (sawGap) points.push({ x: xs[j - 1], at: j - 1, value: null, smoothed: null, min: null, max: null });
     i = j;
   }
   return { points, reduced: true };

@@ -4,14 +4,23 @@
 import type { RunData, ScalarSeries } from "../events/logdir";
 import { smooth } from "./smoothing";
 import { reduceForDisplay, type DisplayPoint } from "./reduce";
-import { runsOf, type RunsSource } from "./source";
-import { VegaLiteChart, formatNumber, textTable } from "./chart";
+import { runsOf, selectNames, type NameFilter, type RunsSource } from "./source";
+import { stepAxis, VegaLiteChart, formatNumber, textTable } from "./chart";
+import { liveControls, type LiveControls } from "./scalars-live";
+
+/** Points in the longest drawn series (what bounds the exactness of in-browser smoothing). */
+function longestSeries(rows: ScalarRow[]): number {
+  const counts = new Map<string, number>();
+  for (const row of rows)
+    counts.set(`${row.run}\u0000${row.tag}`, (counts.get(`${row.run}\u0000${row.tag}`) ?? 0) + 1);
+  return Math.max(1, ...counts.values());
+}
 
 export interface ScalarsOptions {
   /** Tags to show (names or a pattern); default all. */
-  tags?: string[] | RegExp;
+  tags?: NameFilter;
   /** Runs to show (names or a pattern); default all. */
-  runs?: string[] | RegExp;
+  runs?: NameFilter;
   /** TensorBoard's smoothing weight in [0, 1) (default 0.6); 0 draws raw values only. */
   smoothing?: number;
   xAxis?: "step" | "relative" | "wall";
@@ -26,6 +35,10 @@ export interface ScalarsOptions {
 export interface ScalarRow extends DisplayPoint {
   run: string;
   tag: string;
+  /** The point's x on each axis, for the axis control in the browser (wall time in ms). */
+  step: number;
+  relative: number;
+  wall: number;
   /** Drawing order within a series. */
   i: number;
   /** Stretch between gaps: lines are drawn per segment, so NaN/Inf leave a gap in every vega-lite version. */
@@ -33,7 +46,13 @@ export interface ScalarRow extends DisplayPoint {
 }
 
 /** Turns null points into segment breaks (the rows keep only drawable points). */
-function segmentRows(run: string, tag: string, points: DisplayPoint[], logY: boolean): ScalarRow[] {
+function segmentRows(
+  run: string,
+  tag: string,
+  series: ScalarSeries,
+  points: DisplayPoint[],
+  logY: boolean,
+): ScalarRow[] {
   const rows: ScalarRow[] = [];
   let segment = 0;
   let open = false;
@@ -45,7 +64,17 @@ function segmentRows(run: string, tag: string, points: DisplayPoint[], logY: boo
       return;
     }
     open = true;
-    rows.push({ run, tag, i, segment, ...p });
+    const [step, wallTime] = [series.steps[p.at], series.wallTimes[p.at]];
+    rows.push({
+      run,
+      tag,
+      i,
+      segment,
+      step,
+      relative: wallTime - series.wallTimes[0],
+      wall: wallTime * 1000,
+      ...p,
+    });
   });
   return rows;
 }
@@ -59,9 +88,6 @@ interface SeriesSummary {
   max: number;
   reduced: boolean;
 }
-
-const matches = (name: string, filter: string[] | RegExp | undefined): boolean =>
-  filter === undefined || (filter instanceof RegExp ? filter.test(name) : filter.includes(name));
 
 function xValues(series: ScalarSeries, axis: "step" | "relative" | "wall"): Float64Array {
   if (axis === "step") return series.steps;
@@ -91,6 +117,8 @@ const MAX_CHART_POINTS = 16_000;
 export function scalarRows(
   runs: RunData[],
   options: ScalarsOptions = {},
+  /** Runs and tags not (yet) logged are left out instead of being an error (a live chart before training). */
+  lenient = false,
 ): { rows: ScalarRow[]; series: SeriesSummary[] } {
   const smoothing = options.smoothing ?? 0.6;
   if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing < 1)) {
@@ -101,16 +129,27 @@ export function scalarRows(
     throw new RangeError(`scalars: xAxis must be "step", "relative" or "wall", got ${axis}`);
   const rows: ScalarRow[] = [];
   const series: SeriesSummary[] = [];
-  const chosen = runs.filter((run) => matches(run.name, options.runs));
-  const tagsOf = (run: RunData): string[] =>
-    [...run.scalars.keys()].filter((tag) => matches(tag, options.tags));
+  const select = (names: string[], filter: NameFilter | undefined, kind: "run" | "tag"): string[] =>
+    lenient
+      ? names.filter(
+          (n) => filter === undefined || (filter instanceof RegExp ? filter.test(n) : filter.includes(n)),
+        )
+      : selectNames(names, filter, "scalars", kind);
+  const runNames = select(
+    runs.map((r) => r.name),
+    options.runs,
+    "run",
+  );
+  const chosen = runs.filter((r) => runNames.includes(r.name));
+  const tags = select([...new Set(chosen.flatMap((run) => [...run.scalars.keys()]))], options.tags, "tag");
+  const tagsOf = (run: RunData): string[] => [...run.scalars.keys()].filter((tag) => tags.includes(tag));
   const buckets = options.buckets ?? defaultBuckets(chosen.reduce((n, run) => n + tagsOf(run).length, 0));
   for (const run of chosen) {
     for (const tag of tagsOf(run)) {
       const data = run.scalars.get(tag)!;
       const smoothed = smooth(data.values, smoothing);
       const { points, reduced } = reduceForDisplay(xValues(data, axis), data.values, smoothed, buckets);
-      for (const row of segmentRows(run.name, tag, points, options.logY ?? false)) rows.push(row);
+      for (const row of segmentRows(run.name, tag, data, points, options.logY ?? false)) rows.push(row);
       const [min, max] = finiteExtent(data.values);
       series.push({
         run: run.name,
@@ -131,15 +170,17 @@ function layers(
   anyReduced: boolean,
   x: Record<string, unknown>,
   y: Record<string, unknown>,
+  live?: LiveControls,
 ): unknown[] {
+  const smoothedField = live?.smoothedField ?? "smoothed";
   const color = { field: "run", type: "nominal", title: "run" };
   const order = { field: "i", type: "quantitative" };
   const detail = { field: "segment", type: "nominal" };
   const tooltip = [
     { field: "run", type: "nominal" },
-    { field: "x", type: x.type, title: x.title },
+    { field: String(x.field), type: x.type, title: x.title ?? "x" },
     { field: "value", type: "quantitative", format: ".6g" },
-    { field: "smoothed", type: "quantitative", format: ".6g" },
+    { field: smoothedField, type: "quantitative", format: ".6g", title: "smoothed" },
   ];
   const out: unknown[] = [];
   if (anyReduced) {
@@ -151,36 +192,40 @@ function layers(
     });
   }
   out.push({
-    mark: { type: "line", opacity: smoothing > 0 ? 0.3 : 1 },
+    mark: { type: "line", opacity: live ? { expr: "smoothing > 0 ? 0.3 : 1" } : smoothing > 0 ? 0.3 : 1 },
     encoding: {
       x,
       y: { ...y, field: "value" },
       color,
       order,
       detail,
-      ...(smoothing === 0 ? { tooltip } : {}),
+      ...(smoothing === 0 && !live ? { tooltip } : {}),
     },
   });
-  if (smoothing > 0) {
+  if (smoothing > 0 || live) {
     out.push({
       mark: { type: "line" },
-      encoding: { x, y: { ...y, field: "smoothed" }, color, order, detail, tooltip },
+      encoding: { x, y: { ...y, field: smoothedField }, color, order, detail, tooltip },
     });
   }
   return out;
 }
 
+/** The chart; `live` adds the smoothing and x-axis controls that run in the browser (left out of a still image). */
 export function scalarsSpec(
   rows: ScalarRow[],
   anyReduced: boolean,
   options: ScalarsOptions = {},
+  live = false,
 ): Record<string, unknown> {
   const smoothing = options.smoothing ?? 0.6;
   const axis = options.xAxis ?? "step";
-  const x = {
+  const controls = live ? liveControls(longestSeries(rows), smoothing, axis) : undefined;
+  const x = controls?.x ?? {
     field: "x",
     type: axis === "wall" ? "temporal" : "quantitative",
     title: { step: "step", relative: "relative time (s)", wall: "wall time" }[axis],
+    ...(axis === "step" ? { axis: stepAxis(rows.map((r) => r.step)) } : {}),
   };
   const y = {
     type: "quantitative",
@@ -190,9 +235,10 @@ export function scalarsSpec(
   const inner = {
     width: options.width ?? 360,
     height: options.height ?? 220,
-    layer: layers(smoothing, anyReduced, x, y),
+    layer: layers(smoothing, anyReduced, x, y, controls),
   };
   return {
+    ...(controls ? { params: controls.params, transform: controls.transform } : {}),
     data: { values: rows },
     facet: {
       field: "tag",
@@ -226,8 +272,9 @@ export class ScalarsView extends VegaLiteChart {
     );
     const title = `scalars: ${new Set(series.map((s) => s.run)).size} run(s), ${new Set(series.map((s) => s.tag)).size} tag(s), smoothing ${options.smoothing ?? 0.6}`;
     super(
-      scalarsSpec(rows, anyReduced, options),
+      scalarsSpec(rows, anyReduced, options, true),
       series.length ? `${title}\n${table}` : `${title}\n(no scalars)`,
+      scalarsSpec(rows, anyReduced, options),
     );
   }
 }

@@ -2,8 +2,16 @@
 // own nodes run up to that layer (graph.ts), so inner layers of functional graphs and nested models work and
 // the model is never edited (no hooks, no sub-models).
 import { tf } from "../backend";
-import { resolveLayer, runModel, layerPaths, type LayerRef, type Layer } from "./graph";
-import { batchInput } from "./model-input";
+import {
+  inspectModel,
+  type AnyModel,
+  type InspectableModel,
+  type ModelInputs,
+  type ModelNode,
+  type NodeRef,
+} from "../model";
+import { batchInputs } from "../model/inputs";
+import { elide, spatialNodes } from "../model/spatial";
 import { renderGrid, type GridTile } from "../image/grid";
 import { colorize, valueRange, type ColormapName, type Colormap, type ValueRange } from "../image/colormap";
 import type { RgbaImage } from "../image/png";
@@ -47,41 +55,34 @@ export class FeatureMaps extends ImageView {
   }
 }
 
-function staticOutputRank(layer: Layer): number | undefined {
-  try {
-    const shape = layer.outputShape;
-    return Array.isArray(shape[0]) ? undefined : shape.length;
-  } catch {
-    return undefined; // a layer called more than once has no single output shape
-  }
-}
-
-function notSpatial(model: tf.LayersModel, layer: Layer, shape: string): Error {
-  const spatial = layerPaths(model)
-    .filter((e) => staticOutputRank(e.layer) === 4)
-    .map((e) => `"${e.path}"`);
+function notSpatial(model: InspectableModel, node: ModelNode, shape: string): Error {
+  const spatial = spatialNodes(model);
   return new RangeError(
-    `layer "${layer.name}" (${layer.getClassName()}) outputs ${shape}, not feature maps [batch, height, width, ` +
-      `channels]; layers with spatial outputs: ${spatial.slice(0, 12).join(", ") || "none"}`,
+    `layer "${node.name}" (${node.kind}) outputs ${shape}, not feature maps [batch, height, width, ` +
+      `channels]; layers with spatial outputs: ${elide(spatial) || "none"}`,
   );
 }
 
-/** Runs the model up to the layer and returns its output for the batch (a new tensor). */
-export function layerActivations(model: tf.LayersModel, layerRef: LayerRef, input: tf.Tensor): tf.Tensor4D {
-  const layer = resolveLayer(model, layerRef);
-  const rank = staticOutputRank(layer);
-  if (rank !== undefined && rank !== 4) throw notSpatial(model, layer, JSON.stringify(layer.outputShape));
-  const { x, batched } = batchInput(model, input);
+/** Runs the model once and returns the nodes' outputs for the batch (new tensors), each checked to be 4-D. */
+export function layerActivations(model: AnyModel, refs: NodeRef[], input: ModelInputs): tf.Tensor4D[] {
+  const m = inspectModel(model, "featureMaps");
+  const nodes = refs.map((ref) => m.resolve(ref));
+  nodes.forEach((node) => {
+    const shape = m.outputShape(node, { run: false });
+    if (shape && shape.length !== 4) throw notSpatial(m, node, JSON.stringify(shape));
+  });
+  const { xs, added } = batchInputs(m, input);
   try {
-    const [activations] = runModel(model, x, { capture: [layer], stopAfterCapture: true }).captured;
-    if (activations.rank !== 4) {
-      const shape = JSON.stringify(activations.shape);
-      activations.dispose();
-      throw notSpatial(model, layer, shape);
+    const { captured } = m.run(xs, { capture: nodes, capturesOnly: true });
+    const flat = captured.findIndex((a) => a.rank !== 4);
+    if (flat >= 0) {
+      const shape = JSON.stringify(captured[flat].shape);
+      tf.dispose(captured);
+      throw notSpatial(m, nodes[flat], shape);
     }
-    return activations as tf.Tensor4D;
+    return captured as tf.Tensor4D[];
   } finally {
-    if (batched) x.dispose();
+    tf.dispose(added);
   }
 }
 
@@ -117,56 +118,69 @@ function checkOptions(options: FeatureMapOptions, batch: number): { sample: numb
 }
 
 /**
- * `featureMaps(model, layer, input, options)`: the activations of a layer (name, "outer/inner" path or index)
- * for an input batch (or one image without the batch axis), with a grid of one sample's channels that displays
- * in a notebook (`display(featureMaps(model, 3, img))`) and saves with `.savePng(path)`. The `activations`
- * tensor is the caller's to dispose; the input is left alone.
+ * `featureMaps(model, layer, input, options)`: the activations of a layer (name, "outer/inner" path, a GraphModel
+ * node's full name, unique suffix or name scope, or an index) for an input batch (or one image without the batch
+ * axis; several inputs as a list or name → tensor map), with a grid of one sample's channels that displays in a
+ * notebook (`display(featureMaps(model, 3, img))`) and saves with `.savePng(path)`. A list of layers gives a list
+ * of results from one forward pass. The `activations` tensors are the caller's to dispose; the input is left alone.
  */
 export function featureMaps(
-  model: tf.LayersModel,
-  layer: LayerRef,
-  input: tf.Tensor,
+  model: AnyModel,
+  layer: NodeRef,
+  input: ModelInputs,
   options: FeatureMapOptions & { interactive: true },
 ): Displayable;
 export function featureMaps(
-  model: tf.LayersModel,
-  layer: LayerRef,
-  input: tf.Tensor,
+  model: AnyModel,
+  layers: NodeRef[],
+  input: ModelInputs,
+  options?: FeatureMapOptions,
+): FeatureMaps[];
+export function featureMaps(
+  model: AnyModel,
+  layer: NodeRef,
+  input: ModelInputs,
   options?: FeatureMapOptions,
 ): FeatureMaps;
 export function featureMaps(
-  model: tf.LayersModel,
-  layer: LayerRef,
-  input: tf.Tensor,
+  model: AnyModel,
+  layer: NodeRef | NodeRef[],
+  input: ModelInputs,
   options: FeatureMapOptions = {},
-): FeatureMaps | Displayable {
+): FeatureMaps | FeatureMaps[] | Displayable {
   if (options.interactive) return makeInteractive("featureMaps", model, layer, input);
-  const activations = layerActivations(model, layer, input);
+  const refs = Array.isArray(layer) ? layer : [layer];
+  const all = layerActivations(model, refs, input);
+  const m = inspectModel(model);
   try {
-    const [batch, h, w, channels] = activations.shape;
-    const { sample, maxMaps } = checkOptions(options, batch);
-    const count = Math.min(channels, maxMaps);
-    const name = resolveLayer(model, layer).name;
-    const scale = options.normalize === "layer" ? "one range for the layer" : "min-max per map";
-    const title = `${name} feature maps ${h}x${w}x${channels}\nsample ${sample}, ${count} of ${channels} maps, ${scale}`;
-    // drawn when first displayed or saved, from the activations the result owns
-    const draw = () => {
-      if (activations.isDisposed) throw new Error("these feature maps were disposed before they were drawn");
-      const one = tf.tidy(
-        () => activations.slice([sample, 0, 0, 0], [1, h, w, channels]).squeeze([0]) as tf.Tensor3D,
-      );
-      const { tiles, range } = mapTiles(one, count, options);
-      one.dispose();
-      return renderGrid(tiles, {
-        title,
-        scale: options.scale,
-        columns: options.columns,
-        colorbar: range ? { colormap: options.colormap ?? "viridis", range } : undefined,
-      });
-    };
-    return new FeatureMaps(draw, title.replace("\n", ": "), activations, name);
+    const results = all.map((activations, i) => drawable(activations, m.resolve(refs[i]).name, options));
+    return Array.isArray(layer) ? results : results[0];
   } catch (error) {
-    activations.dispose();
+    tf.dispose(all);
     throw error;
   }
+}
+
+function drawable(activations: tf.Tensor4D, name: string, options: FeatureMapOptions): FeatureMaps {
+  const [batch, h, w, channels] = activations.shape;
+  const { sample, maxMaps } = checkOptions(options, batch);
+  const count = Math.min(channels, maxMaps);
+  const scale = options.normalize === "layer" ? "one range for the layer" : "min-max per map";
+  const title = `${name} feature maps ${h}x${w}x${channels}\nsample ${sample}, ${count} of ${channels} maps, ${scale}`;
+  // drawn when first displayed or saved, from the activations the result owns
+  const draw = () => {
+    if (activations.isDisposed) throw new Error("these feature maps were disposed before they were drawn");
+    const one = tf.tidy(
+      () => activations.slice([sample, 0, 0, 0], [1, h, w, channels]).squeeze([0]) as tf.Tensor3D,
+    );
+    const { tiles, range } = mapTiles(one, count, options);
+    one.dispose();
+    return renderGrid(tiles, {
+      title,
+      scale: options.scale,
+      columns: options.columns,
+      colorbar: range ? { colormap: options.colormap ?? "viridis", range } : undefined,
+    });
+  };
+  return new FeatureMaps(draw, title.replace("\n", ": "), activations, name);
 }

@@ -3,9 +3,7 @@
 // shifts each step) and the Fourier / decorrelated-colour parameterisation keep the images readable. Only the
 // image's parameters get gradients; the model is run through its own nodes (graph.ts) and never changed.
 import { tf } from "../backend";
-import { resolveLayer, runModel, type LayerRef, type RunOptions } from "./graph";
-import { ensureBuilt } from "./model-input";
-import { preRelu } from "./relu";
+import { inspectModel, type AnyModel, type InspectableModel, type NodeRef } from "../model";
 import { ImageParam, type Parameterization } from "./feature-vis-param";
 import { seededRandom, randomInt } from "../data/seeded-random";
 import { renderGrid } from "../image/grid";
@@ -13,9 +11,10 @@ import { tensorToRgba } from "../image/tensor-image";
 import { formatTick } from "../image/grid";
 import type { RgbaImage } from "../image/png";
 import { ImageView } from "../image/view";
+import { ascentWarnings, checkObjective, decorrelateMismatch } from "./feature-vis-checks";
 
 /** Maximise the mean activation of filter(s) of a layer, or the score of class(es); one image per entry. */
-export type AscentObjective = { layer: LayerRef; filter: number | number[] } | { class: number | number[] };
+export type AscentObjective = { layer: NodeRef; filter: number | number[] } | { class: number | number[] };
 
 export interface AscentProgress {
   step: number;
@@ -61,8 +60,10 @@ export class AscentResult extends ImageView {
     readonly objectives: number[],
     /** Mean objective per step. */
     readonly history: number[],
+    /** What went wrong that did not stop the ascent, e.g. an objective that went down (also in the text). */
+    readonly warnings: string[] = [],
   ) {
-    super(image, description);
+    super(image, [description, ...warnings.map((w) => `warning: ${w}`)].join("\n"));
   }
 
   dispose(): void {
@@ -99,7 +100,7 @@ function pick(values: tf.Tensor2D, indices: number[]): tf.Tensor1D {
   return tf.sum(tf.mul(values, tf.oneHot(indices, values.shape[1])), 1) as tf.Tensor1D;
 }
 
-function makeTarget(model: tf.LayersModel, objective: AscentObjective, usePreRelu: boolean): Target {
+function makeTarget(model: InspectableModel, objective: AscentObjective, usePreRelu: boolean): Target {
   if ("class" in objective) {
     const indices = asList(objective.class, "class");
     const shape = model.outputs[0].shape;
@@ -109,38 +110,35 @@ function makeTarget(model: tf.LayersModel, objective: AscentObjective, usePreRel
     return {
       name: "class",
       indices,
-      score: (x) => pick(runModel(model, x).outputs[0] as tf.Tensor2D, indices),
+      score: (x) => pick(model.run([x]).outputs[0] as tf.Tensor2D, indices),
     };
   }
   if (!("layer" in objective) || !("filter" in objective)) {
     throw new TypeError("the objective must be { layer, filter } or { class }");
   }
-  const layer = resolveLayer(model, objective.layer);
+  const node = model.resolve(objective.layer);
   const indices = asList(objective.filter, "filter");
   return {
-    name: `${layer.name} filter`,
+    name: `${node.name} filter`,
     indices,
     score: (x) => {
       // FlashTorch climbs a conv's output, which in PyTorch comes before the separate ReLU module; here the ReLU
       // is often the layer's own activation, so its pre-ReLU value is climbed (a dead filter still gets a gradient)
-      const callLayer: RunOptions["callLayer"] = (l, inputs, defaultCall) =>
-        (l === layer && usePreRelu && preRelu(l, inputs)) || defaultCall();
-      const [act] = runModel(model, x, { capture: [layer], stopAfterCapture: true, callLayer }).captured;
+      const [act] = model.run([x], { capture: [node], capturesOnly: true, preRelu: usePreRelu }).captured;
       if (act.rank !== 4 && act.rank !== 2) {
         throw new RangeError(
-          `layer "${layer.name}" outputs [${act.shape}]; filters need [batch, h, w, c] or [batch, c]`,
+          `layer "${node.name}" outputs [${act.shape}]; filters need [batch, h, w, c] or [batch, c]`,
         );
       }
       const channels = act.shape[act.rank - 1];
-      checkIndex(indices, channels, `filter of layer "${layer.name}" (${channels} channels):`);
+      checkIndex(indices, channels, `filter of layer "${node.name}" (${channels} channels):`);
       const perChannel = (act.rank === 4 ? act.mean([1, 2]) : act) as tf.Tensor2D;
       return pick(perChannel, indices);
     },
   };
 }
 
-function inputSize(model: tf.LayersModel, options: GradientAscentOptions): [number, number, number] {
-  ensureBuilt(model);
+function inputSize(model: InspectableModel, options: GradientAscentOptions): [number, number, number] {
   if (model.inputs.length !== 1)
     throw new Error(`gradient ascent needs a single-input model; "${model.name}" has ${model.inputs.length}`);
   const shape = model.inputs[0].shape;
@@ -177,12 +175,14 @@ function jitterImages(images: tf.Tensor4D, jitter: number, random: () => number)
  * or a class score, one per requested filter/class, seeded, with a progress callback. Displays as a labelled grid.
  */
 export function gradientAscent(
-  model: tf.LayersModel,
+  model: AnyModel,
   objective: AscentObjective,
   options: GradientAscentOptions = {},
 ): AscentResult {
-  const [height, width, channels] = inputSize(model, options);
-  const target = makeTarget(model, objective, options.preRelu ?? true);
+  checkObjective(objective);
+  const m = inspectModel(model, "gradientAscent");
+  const [height, width, channels] = inputSize(m, options);
+  const target = makeTarget(m, objective, options.preRelu ?? true);
   const steps = options.steps ?? 128;
   if (!Number.isInteger(steps) || steps < 1)
     throw new RangeError(`steps must be a positive integer, got ${steps}`);
@@ -191,6 +191,8 @@ export function gradientAscent(
     throw new RangeError(`jitter must be a non-negative integer, got ${jitter}`);
   const [lo, hi] = options.inputRange ?? [0, 1];
   const seed = options.seed ?? 0;
+  const decorrelate = options.decorrelate ?? channels === 3;
+  if (decorrelate && channels !== 3) throw new RangeError(decorrelateMismatch(m.inputs[0].shape, channels));
   const random = seededRandom(seed);
   const param = new ImageParam({
     batch: target.indices.length,
@@ -198,7 +200,7 @@ export function gradientAscent(
     width,
     channels,
     parameterization: options.parameterization ?? "fft",
-    decorrelate: options.decorrelate ?? channels === 3,
+    decorrelate,
     seed,
   });
   try {
@@ -245,7 +247,8 @@ export function gradientAscent(
     const images = param.images();
     const picture = render(images, target, last);
     const description = `gradient ascent on ${target.name} ${target.indices.join(", ")}: ${steps} steps, objective ${last.map(formatTick).join(", ")}`;
-    return new AscentResult(picture, description, images, last, history);
+    const warnings = ascentWarnings(history, decorrelate, options.decorrelate === undefined);
+    return new AscentResult(picture, description, images, last, history, warnings);
   } finally {
     param.dispose();
     optimizer.dispose();

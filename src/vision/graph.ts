@@ -5,6 +5,7 @@
 import type { Node } from "@tensorflow/tfjs-layers/dist/engine/topology";
 import type { SymbolicTensor } from "@tensorflow/tfjs-layers/dist/engine/topology";
 import { tf } from "../backend";
+import { editDistance } from "../model/names";
 import type { Container as ContainerClass } from "@tensorflow/tfjs-layers/dist/engine/container";
 
 export type Layer = tf.layers.Layer;
@@ -215,8 +216,8 @@ export function callLayer(layer: Layer, inputs: tf.Tensor[]): tf.Tensor | tf.Ten
   return layer.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
 }
 
-/** Whether the model's first output is computed from `ref` (for a layer in a nested model: from that model). */
-export function outputDependsOn(model: tf.LayersModel, ref: LayerRef): boolean {
+/** Whether the model's output `outputIndex` is computed from `ref` (a layer in a nested model: from that model). */
+export function outputDependsOn(model: tf.LayersModel, ref: LayerRef, outputIndex = 0): boolean {
   const layer = resolveLayer(model, ref);
   const seen = new Set<Node>();
   const visit = (node: Node): boolean => {
@@ -226,7 +227,7 @@ export function outputDependsOn(model: tf.LayersModel, ref: LayerRef): boolean {
     if (current === layer || (isContainer(current) && findLayer(current, layer))) return true;
     return node.inboundLayers.some((from, j) => visit(from.inboundNodes[node.nodeIndices[j]]));
   };
-  const output = (model as unknown as Container).outputs[0];
+  const output = (model as unknown as Container).outputs[outputIndex];
   return visit(output.sourceLayer.inboundNodes[output.nodeIndex]);
 }
 
@@ -287,17 +288,4 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): Layer {
     .slice(0, 5)
     .map((e) => `"${e.path}"`);
   throw new Error(`no layer "${ref}" in model "${model.name}"; nearest names: ${nearest.join(", ")}`);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -3,7 +3,14 @@
 // first-layer filters with three input channels as one RGB tile each, 0.5 + w / (2·max|w|), zero = mid-grey;
 // the scale is per filter or shared by the layer, and always said in the picture.
 import { tf } from "../backend";
-import { resolveLayer, layerPaths, type LayerRef, type Layer } from "./graph";
+import {
+  inspectModel,
+  type AnyModel,
+  type InspectableModel,
+  type ModelNode,
+  type NodeKernel,
+  type NodeRef,
+} from "../model";
 import { renderGrid, formatTick, type GridTile } from "../image/grid";
 import { colorize, valueRange, type ValueRange } from "../image/colormap";
 import type { RgbaImage } from "../image/png";
@@ -51,34 +58,22 @@ export class KernelGrid extends ImageView {
 
 const CONV_CLASSES = ["Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"];
 
-function isConv2d(layer: Layer): boolean {
-  return CONV_CLASSES.includes(layer.getClassName());
-}
-
-/** The layer's kernel in [kh, kw, in, out] layout, as a new tensor. */
-function readKernel(model: tf.LayersModel, layer: Layer): tf.Tensor4D {
-  const className = layer.getClassName();
-  if (!isConv2d(layer)) {
-    const convs = layerPaths(model)
-      .filter((e) => isConv2d(e.layer))
-      .map((e) => `"${e.path}"`);
-    throw new TypeError(
-      `layer "${layer.name}" (${className}) has no 2-D convolution kernel; kernels() needs one of ` +
-        `${CONV_CLASSES.join(", ")}. Convolution layers here: ${convs.slice(0, 12).join(", ") || "none"}`,
-    );
-  }
-  const variable = layer.weights.find((w) => /(^|\/)(depthwise_)?kernel$/.test(w.originalName ?? w.name));
-  if (!variable) throw new Error(`layer "${layer.name}" (${className}) is not built yet: it has no kernel`);
-  return tf.tidy(() => {
-    const kernel = variable.read() as tf.Tensor4D;
-    const [kh, kw, a, b] = kernel.shape;
-    if (className === "DepthwiseConv2D" || className === "SeparableConv2D") {
-      // [kh, kw, channels, multiplier]: output channel c·multiplier + m sees input channel c only
-      return kernel.reshape([kh, kw, 1, a * b]);
-    }
-    if (className === "Conv2DTranspose") return kernel.transpose([0, 1, 3, 2]);
-    return kernel.clone();
-  });
+/** The node's kernel in [kh, kw, in, out] layout, as a new tensor. */
+function readKernel(model: InspectableModel, node: ModelNode): NodeKernel {
+  const kernel = model.kernel(node);
+  if (kernel) return kernel;
+  const convs = model
+    .nodes()
+    .filter((n) => {
+      const k = model.kernel(n);
+      k?.weights.dispose();
+      return k !== null;
+    })
+    .map((n) => `"${n.address}"`);
+  throw new TypeError(
+    `layer "${node.name}" (${node.kind}) has no 2-D convolution kernel; kernels() needs one of ` +
+      `${CONV_CLASSES.join(", ")} (or a GraphModel's conv op). Convolution layers here: ${convs.slice(0, 12).join(", ") || "none"}`,
+  );
 }
 
 type Mode = "rgb" | "channels" | "mean";
@@ -195,12 +190,12 @@ export function kernelTiles(
   return { tiles: buildTiles(all, weights.shape, plan, layerRange), layerRange, plan };
 }
 
-function describe(layer: Layer, shape: number[], plan: TilePlan, range: ValueRange): string {
+function describe(name: string, kind: string, shape: number[], plan: TilePlan, range: ValueRange): string {
   const [kh, kw, inC, outC] = shape;
   const channels = plan.mode === "channels" ? `, ${plan.channels} of ${inC} input channels` : "";
   const scale = plan.perFilter ? "scale ±max|w| per filter" : `scale ±${formatTick(range.max)} for the layer`;
   return (
-    `${layer.name} (${layer.getClassName()}) kernels ${kh}x${kw}x${inC}x${outC}\n` +
+    `${name} (${kind}) kernels ${kh}x${kw}x${inC}x${outC}\n` +
     `${plan.filters} of ${outC} filters${channels}, ${plan.mode}, ${scale}`
   );
 }
@@ -211,27 +206,29 @@ function channelColumns(channels: number): number {
 }
 
 /**
- * `kernels(model, layer, options)`: the convolution kernels of a layer (by name, "outer/inner" path or index)
+ * `kernels(model, layer, options)`: the convolution kernels of a layer (by name, "outer/inner" path, index, or a
+ * GraphModel's conv node)
  * and a labelled grid picture of them. The picture displays in a notebook and saves with `.savePng(path)`; the
  * returned `weights` tensor is the caller's to dispose (`result.dispose()`). The model is not changed.
  */
 export function kernels(
-  model: tf.LayersModel,
-  layer: LayerRef,
+  model: AnyModel,
+  layer: NodeRef,
   options: KernelOptions & { interactive: true },
 ): Displayable;
-export function kernels(model: tf.LayersModel, layer: LayerRef, options?: KernelOptions): KernelGrid;
+export function kernels(model: AnyModel, layer: NodeRef, options?: KernelOptions): KernelGrid;
 export function kernels(
-  model: tf.LayersModel,
-  layer: LayerRef,
+  model: AnyModel,
+  layer: NodeRef,
   options: KernelOptions = {},
 ): KernelGrid | Displayable {
   if (options.interactive) return makeInteractive("kernels", model, layer);
-  const target = resolveLayer(model, layer);
-  const weights = readKernel(model, target);
+  const m = inspectModel(model, "kernels");
+  const target = m.resolve(layer);
+  const { weights, kind } = readKernel(m, target);
   try {
     const { tiles, layerRange, plan } = kernelTiles(weights, options);
-    const title = describe(target, weights.shape, plan, layerRange);
+    const title = describe(target.name, kind, weights.shape, plan, layerRange);
     const image = renderGrid(tiles, {
       title,
       columns: plan.mode === "channels" ? channelColumns(plan.channels) : undefined,

@@ -1,8 +1,9 @@
 // Scoring saliency maps without humans. Pointing game (Zhang et al. 2016): is the map's maximum on the object?
 // Deletion / insertion (Petsiuk et al. 2018, RISE): remove (or add) pixels from the most salient down and watch
 // the target's probability; the area under that curve is low for a good map (deletion), high (insertion).
+import { withShapeHint } from "../model/shape-hint";
 import { tf } from "../backend";
-import { runModel } from "./graph";
+import { inspectModel, type AnyModel } from "../model";
 
 /** A box in pixels: columns x0..x1-1, rows y0..y1-1. */
 export interface Box {
@@ -79,7 +80,7 @@ export interface PerturbationCurve {
 
 /** Deletion: pixels replaced by the baseline, most salient first. Lower area = more faithful map. */
 export function deletionCurve(
-  model: tf.LayersModel,
+  model: AnyModel,
   images: tf.Tensor4D,
   maps: tf.Tensor,
   options: PerturbationCurveOptions = {},
@@ -89,7 +90,7 @@ export function deletionCurve(
 
 /** Insertion: from the baseline, pixels restored most salient first. Higher area = more faithful map. */
 export function insertionCurve(
-  model: tf.LayersModel,
+  model: AnyModel,
   images: tf.Tensor4D,
   maps: tf.Tensor,
   options: PerturbationCurveOptions = {},
@@ -105,7 +106,7 @@ function rankPixels(map: Float32Array): Int32Array {
 
 function perturbationCurve(
   mode: "deletion" | "insertion",
-  model: tf.LayersModel,
+  model: AnyModel,
   images: tf.Tensor4D,
   maps: tf.Tensor,
   options: PerturbationCurveOptions,
@@ -118,7 +119,11 @@ function perturbationCurve(
     images.shape[2] !== width
   ) {
     throw new RangeError(
-      `${mode}Curve needs images [${batch}, ${height}, ${width}, C] matching the maps, got [${images.shape}]`,
+      withShapeHint(
+        `${mode}Curve needs images [${batch}, ${height}, ${width}, C] matching the maps, got [${images.shape}]`,
+        images.shape,
+        inspectModel(model).inputs[0].shape,
+      ),
     );
   }
   const steps = options.steps ?? 20;
@@ -156,7 +161,7 @@ function perturbationCurve(
             : tf.gather(baseline, imageOf);
       const [keep, swap] = mode === "deletion" ? [x, base] : [base, x];
       const perturbed = tf.add(tf.mul(keep, tf.sub(1, m)), tf.mul(swap, m));
-      let out = runModel(model, perturbed).outputs[0];
+      let out = inspectModel(model).run([perturbed]).outputs[0];
       if ((options.score ?? "probability") === "probability") out = tf.softmax(out);
       return tf
         .sum(
@@ -181,8 +186,8 @@ function perturbationCurve(
   return { fractions, curves, auc, meanAuc: auc.reduce((a, v) => a + v, 0) / batch };
 }
 
-function topClasses(model: tf.LayersModel, images: tf.Tensor4D): number[] {
-  return Array.from(tf.tidy(() => tf.argMax(runModel(model, images).outputs[0], 1).dataSync()));
+function topClasses(model: AnyModel, images: tf.Tensor4D): number[] {
+  return Array.from(tf.tidy(() => tf.argMax(inspectModel(model).run([images]).outputs[0], 1).dataSync()));
 }
 
 export function trapezoid(ys: number[], xs: number[]): number {

@@ -11,6 +11,8 @@ export interface SaliencyInit {
   method: string;
   input: tf.Tensor4D;
   attributions: tf.Tensor4D;
+  /** One entry per model input (the image input's is `attributions`); default [attributions]. */
+  inputAttributions?: tf.Tensor[];
   classes: number[] | null;
   scores: number[];
   /** Integrated Gradients: Σ attributions − (f(x) − f(baseline)) per sample. */
@@ -39,6 +41,8 @@ export function saliencyMap(attributions: tf.Tensor4D): tf.Tensor3D {
 export class SaliencyResult extends ImageView {
   readonly method: string;
   readonly attributions: tf.Tensor4D;
+  /** Attributions for each of the model's inputs, in input order (the image input's is `attributions`). */
+  readonly inputAttributions: tf.Tensor[];
   readonly map: tf.Tensor3D;
   /** The class explained for each sample, or null when targets were a function. */
   readonly classes: number[] | null;
@@ -56,6 +60,7 @@ export class SaliencyResult extends ImageView {
     this.#shown = shown;
     this.method = init.method;
     this.attributions = init.attributions;
+    this.inputAttributions = init.inputAttributions ?? [init.attributions];
     this.map = map;
     this.classes = init.classes;
     this.scores = init.scores;
@@ -63,7 +68,7 @@ export class SaliencyResult extends ImageView {
   }
 
   dispose(): void {
-    tf.dispose([this.attributions, this.map, this.#shown]);
+    tf.dispose([...new Set([this.attributions, ...this.inputAttributions]), this.map, this.#shown]);
   }
 }
 

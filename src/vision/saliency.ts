@@ -1,20 +1,22 @@
 // Gradient saliency: vanilla gradients (Simonyan et al. 2014), SmoothGrad (Smilkov et al. 2017), guided
 // backpropagation (Springenberg et al. 2015) and Integrated Gradients (Sundararajan et al. 2017).
-// Every method differentiates the model's own nodes (graph.ts), which run convolutions un-fused: tfjs's fused conv
-// gradient also computes the filter gradient (21 s instead of 0.86 s on cpu, a missing kernel on wasm). Class
-// scores are picked with a one-hot product, not gather (no gradient on wasm). Only d(score)/d(input) is taken.
+// Every method differentiates through the model interface (src/model/): a LayersModel's own nodes (convolutions
+// un-fused: tfjs's fused conv gradient also computes the filter gradient, 21 s instead of 0.86 s on cpu) or a
+// GraphModel's executor. Class scores are picked with a one-hot product, not gather (no gradient on wasm). Only
+// d(score)/d(inputs) is taken; a model with several inputs gets attributions for each (`inputAttributions`).
 import { tf } from "../backend";
 import { tfjsSeed } from "../data/seeded-random";
-import { runModel, type RunOptions } from "./graph";
-import { endsInRelu } from "./relu";
-import { batchInput } from "./model-input";
+import { inspectModel, type AnyModel, type InspectableModel, type ModelInputs } from "../model";
+import { batchInputs } from "../model/inputs";
+import { explainGradientFailure } from "../model/gradient-errors";
 import {
-  checkTargets,
-  classCountOf,
-  resolveTargets,
-  type CamTargets,
-  type ResolvedTargets,
-} from "./cam/targets";
+  classCountOfSource,
+  resolveOutput,
+  runScored,
+  type OutputRef,
+  type ScoreSource,
+} from "../model/score-source";
+import { checkTargets, resolveTargets, type CamTargets, type ResolvedTargets } from "./cam/targets";
 import { SaliencyResult } from "./saliency-result";
 import { quadrature, type IntegrationMethod } from "./quadrature";
 
@@ -26,192 +28,187 @@ export interface SaliencyOptions {
   targets?: SaliencyTargets;
   /** Rows per forward/backward pass for the methods that make many (default 16). */
   batchSize?: number;
+  /** What the targets score: an output index or name (default 0), or an inner node such as the logits. */
+  output?: OutputRef;
 }
 
-export type CallLayer = RunOptions["callLayer"];
-
-export interface Prepared {
-  x: tf.Tensor4D;
-  owned: boolean;
+interface Prepared {
+  model: InspectableModel;
+  source: ScoreSource;
+  xs: tf.Tensor[];
+  /** Index of the image input (the one the picture shows). */
+  image: number;
+  added: tf.Tensor[];
   targets: ResolvedTargets;
+  guided: boolean;
   /** Each sample's target score on the input; unknown until a pass computes it. */
   scores?: number[];
 }
 
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** The target scores [rows] of the model on `xs`, rows being copies of samples `samples[r]`. */
+function scoreRows(p: Prepared, xs: tf.Tensor[], samples: number[]): tf.Tensor1D {
+  const { scored, captured } = runScored(p.model, xs, p.source, { guided: p.guided });
+  tf.dispose(captured);
+  return p.targets.score(scored, samples);
+}
+
 /**
- * Batches and checks the input and resolves the targets. Only the default target (the top class) needs a forward
- * pass here; given classes are checked against the model's output shape without running it.
+ * Batches and checks the inputs and resolves the targets. Only the default target (the top class) needs a forward
+ * pass here; given classes are checked against the output's shape without running it.
  */
-export function prepare(
-  model: tf.LayersModel,
-  input: tf.Tensor,
-  targets: SaliencyTargets | undefined,
-): Prepared {
-  const { x, batched } = batchInput(model, input);
-  if (x.rank !== 4) {
-    if (batched) x.dispose();
-    throw new RangeError(
-      `saliency needs image inputs [batch, height, width, channels]; got [${input.shape}]`,
-    );
-  }
-  const batch = x.shape[0];
-  const list = typeof targets === "number" ? new Array<number>(batch).fill(targets) : targets;
+function prepare(model: AnyModel, input: ModelInputs, options: SaliencyOptions, guided = false): Prepared {
+  const m = inspectModel(model, "saliency");
+  const source = resolveOutput(m, options.output);
+  const { xs, added } = batchInputs(m, input);
+  const image = xs.findIndex((x) => x.rank === 4);
+  const base = { model: m, source, xs, image, added, guided };
   try {
-    const classCount = classCountOf(model);
+    if (image < 0) {
+      throw new RangeError(
+        `saliency needs image inputs [batch, height, width, channels]; got ${xs.map((x) => `[${x.shape}]`).join(", ")}`,
+      );
+    }
+    const batch = xs[image].shape[0];
+    const targets = options.targets;
+    const list = typeof targets === "number" ? new Array<number>(batch).fill(targets) : targets;
+    const classCount = classCountOfSource(source);
     checkTargets(list, batch, classCount);
     if (list !== undefined && (typeof list === "function" || classCount !== null)) {
       // resolveTargets reads only the class count from the output when targets are given
       const shapeOnly = tf.zeros([0, classCount ?? 0]);
       const resolved = resolveTargets(list, shapeOnly);
       shapeOnly.dispose();
-      return { x: x as tf.Tensor4D, owned: batched, targets: resolved };
+      return { ...base, targets: resolved };
     }
-    const output = runModel(model, x).outputs;
+    const { scored, captured } = runScored(m, xs, source);
+    tf.dispose(captured);
     try {
-      const resolved = resolveTargets(list, output[0]);
-      const scores = Array.from(tf.tidy(() => resolved.score(output[0], range(batch)).dataSync()));
-      return { x: x as tf.Tensor4D, owned: batched, targets: resolved, scores };
+      const resolved = resolveTargets(list, scored);
+      const scores = Array.from(tf.tidy(() => resolved.score(scored, range(batch)).dataSync()));
+      return { ...base, targets: resolved, scores };
     } finally {
-      tf.dispose(output);
+      scored.dispose();
     }
   } catch (error) {
-    if (batched) x.dispose();
+    tf.dispose(added);
     throw error;
   }
 }
 
 /** The scores on the clean input, from a forward pass when no earlier pass gave them. */
-export function cleanScores(model: tf.LayersModel, p: Prepared): number[] {
+function cleanScores(p: Prepared): number[] {
   if (!p.scores) {
-    p.scores = tf.tidy(() => {
-      const [output] = runModel(model, p.x).outputs;
-      return Array.from(p.targets.score(output, range(p.x.shape[0])).dataSync());
-    });
+    const plain = { ...p, guided: false };
+    p.scores = tf.tidy(() => Array.from(scoreRows(plain, p.xs, range(p.xs[p.image].shape[0])).dataSync()));
   }
   return p.scores;
 }
 
-export function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
+/** Float inputs get attributions; integer inputs (token ids, indices) have no gradient. */
+function differentiable(xs: tf.Tensor[]): boolean[] {
+  return xs.map((x) => x.dtype === "float32");
 }
 
 /**
- * d(Σ scores)/d(rows), rows being copies of samples `samples[r]`, in one backward pass; also the rows' scores,
- * which the same forward pass gives for free.
+ * d(Σ scores)/d(rows) for every float input, rows being copies of samples `samples[r]`, in one backward pass;
+ * also the rows' scores, which the same forward pass gives for free. Integer inputs get null.
  */
-export function inputGradients(
-  model: tf.LayersModel,
-  rows: tf.Tensor4D,
+function inputGradients(
+  p: Prepared,
+  rows: tf.Tensor[],
   samples: number[],
-  targets: ResolvedTargets,
-  callLayer?: CallLayer,
-): { grads: tf.Tensor4D; rowScores: number[] } {
+): { grads: (tf.Tensor | null)[]; rowScores: number[] } {
+  const wanted = differentiable(rows);
+  const varying = rows.filter((_, i) => wanted[i]);
   let kept: tf.Tensor | undefined;
-  const gradient = tf.grad((x: tf.Tensor) => {
-    const [output] = runModel(model, x, { callLayer }).outputs;
-    const scores = targets.score(output, samples);
+  const gradient = tf.grads((...vs: tf.Tensor[]) => {
+    let k = 0;
+    const xs = rows.map((x, i) => (wanted[i] ? vs[k++] : x));
+    const scores = scoreRows(p, xs, samples);
     kept = tf.keep(scores.clone());
     return scores.sum();
   });
-  const grads = tf.tidy(() => gradient(rows) as tf.Tensor4D);
+  let list: tf.Tensor[];
+  try {
+    list = tf.tidy(() => gradient(varying));
+  } catch (error) {
+    kept?.dispose();
+    throw explainGradientFailure(p.model, error, "saliency");
+  }
   const rowScores = Array.from(kept!.dataSync());
   kept!.dispose();
-  return { grads, rowScores };
+  let k = 0;
+  return { grads: rows.map((_, i) => (wanted[i] ? list[k++] : null)), rowScores };
 }
 
-/** Gradients for the batch itself (vanilla, guided), which also gives the clean scores. */
-export function batchGradients(model: tf.LayersModel, p: Prepared, callLayer?: CallLayer): tf.Tensor4D {
-  const { grads, rowScores } = inputGradients(model, p.x, range(p.x.shape[0]), p.targets, callLayer);
-  p.scores ??= rowScores;
-  return grads;
+/** Gradients for the batch itself (vanilla, guided), which also gives the clean scores (unguided only). */
+function batchGradients(p: Prepared): tf.Tensor[] {
+  const { grads, rowScores } = inputGradients(p, p.xs, range(p.xs[p.image].shape[0]));
+  if (!p.guided) p.scores ??= rowScores;
+  return grads.map((g, i) => g ?? tf.zerosLike(p.xs[i]));
 }
 
-export function checkCount(value: number | undefined, fallback: number, name: string): number {
+function checkCount(value: number | undefined, fallback: number, name: string): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   return v;
 }
 
-export function finish(
-  model: tf.LayersModel,
-  prepared: Prepared,
-  method: string,
-  attributions: tf.Tensor4D,
-  delta?: number[],
-): SaliencyResult {
-  const input = prepared.x;
-  try {
-    return new SaliencyResult({
-      method,
-      input,
-      attributions,
-      classes: prepared.targets.classes,
-      scores: cleanScores(model, prepared),
-      delta,
-    });
-  } finally {
-    if (prepared.owned) input.dispose();
-  }
-}
-
-export function run(
-  model: tf.LayersModel,
-  input: tf.Tensor,
+function run(
+  model: AnyModel,
+  input: ModelInputs,
   options: SaliencyOptions,
   method: string,
-  compute: (p: Prepared) => { attributions: tf.Tensor4D; delta?: number[] },
+  compute: (p: Prepared) => { attributions: tf.Tensor[]; delta?: number[] },
+  guided = false,
 ): SaliencyResult {
-  const prepared = prepare(model, input, options.targets);
-  let attributions: tf.Tensor4D | undefined;
+  const prepared = prepare(model, input, options, guided);
+  let attributions: tf.Tensor[] = [];
   try {
     const out = compute(prepared);
     attributions = out.attributions;
-    return finish(model, prepared, method, attributions, out.delta);
+    return new SaliencyResult({
+      method,
+      input: prepared.xs[prepared.image] as tf.Tensor4D,
+      attributions: attributions[prepared.image] as tf.Tensor4D,
+      inputAttributions: attributions,
+      classes: prepared.targets.classes,
+      scores: cleanScores(prepared),
+      delta: out.delta,
+    });
   } catch (error) {
-    attributions?.dispose();
-    if (prepared.owned) prepared.x.dispose();
+    tf.dispose(attributions);
     throw error;
+  } finally {
+    tf.dispose(prepared.added);
   }
 }
 
 /** Vanilla gradients: d(target score)/d(input), one backward pass for the batch. */
 export function vanillaGradients(
-  model: tf.LayersModel,
-  input: tf.Tensor,
+  model: AnyModel,
+  input: ModelInputs,
   options: SaliencyOptions = {},
 ): SaliencyResult {
-  return run(model, input, options, "vanilla gradients", (p) => ({
-    attributions: batchGradients(model, p),
-  }));
+  return run(model, input, options, "vanilla gradients", (p) => ({ attributions: batchGradients(p) }));
 }
 
 // ---------------------------------------------------------------------------------------------- guided backprop
 
-/** Identity forward; backward lets only positive gradients through (the guided half of the rule). */
-const positiveGradientsOnly = tf.customGrad(((y: tf.Tensor) => ({
-  value: tf.clone(y),
-  gradFunc: (dy: tf.Tensor) => tf.relu(dy),
-})) as unknown as Parameters<typeof tf.customGrad>[0]);
-
 /**
- * Guided ReLU backward: R · 1[x > 0] · 1[R > 0]. The layer's own ReLU gives 1[x > 0]; a gate after it gives
- * 1[R > 0]. Works on ReLU layers and on layers with a ReLU activation (conv, dense) alike; the model is untouched.
+ * Guided backpropagation: gradients where every ReLU (ReLU6, and convs or matmuls with a fused ReLU in a
+ * GraphModel) also blocks negative incoming gradients: R · 1[x > 0] · 1[R > 0]. The model is untouched.
  */
-const guidedCall: CallLayer = (layer, _inputs, defaultCall) => {
-  const out = defaultCall();
-  if (!endsInRelu(layer) || Array.isArray(out)) return out;
-  return positiveGradientsOnly(out) as tf.Tensor;
-};
-
-/** Guided backpropagation: gradients where every ReLU also blocks negative incoming gradients. */
 export function guidedBackprop(
-  model: tf.LayersModel,
-  input: tf.Tensor,
+  model: AnyModel,
+  input: ModelInputs,
   options: SaliencyOptions = {},
 ): SaliencyResult {
-  return run(model, input, options, "guided backprop", (p) => ({
-    attributions: batchGradients(model, p, guidedCall),
-  }));
+  return run(model, input, options, "guided backprop", (p) => ({ attributions: batchGradients(p) }), true);
 }
 
 // ---------------------------------------------------------------------------------------------- SmoothGrad
@@ -227,17 +224,45 @@ export interface SmoothGradOptions extends SaliencyOptions {
   aggregate?: "mean" | "squared" | "variance";
 }
 
-/** Noise for copy k of every sample: N(0, σ_b²), drawn from seed + k so that chunking never changes it. */
-function noiseFor(x: tf.Tensor4D, sigma: tf.Tensor, seed: number, k: number): tf.Tensor4D {
-  return tf.tidy(
-    () => tf.mul(tf.randomNormal(x.shape, 0, 1, "float32", tfjsSeed(seed * 7919 + k)), sigma) as tf.Tensor4D,
+/** Noise for copy k of every sample of input i: N(0, σ_b²), drawn from its own seed so chunking never changes it. */
+function noiseFor(x: tf.Tensor, sigma: tf.Tensor, seed: number, k: number, i: number): tf.Tensor {
+  return tf.tidy(() =>
+    tf.mul(tf.randomNormal(x.shape, 0, 1, "float32", tfjsSeed(seed * 7919 + k + i * 104729)), sigma),
   );
+}
+
+const allButFirst = (x: tf.Tensor) => range(x.rank).slice(1);
+
+/** Rows for a chunk: copies of the batch, one per entry of `ks`, each made by `row(input, inputIndex, k)`. */
+function chunkRows(
+  p: Prepared,
+  ks: number[],
+  row: (x: tf.Tensor, i: number, k: number) => tf.Tensor,
+): tf.Tensor[] {
+  const wanted = differentiable(p.xs);
+  return p.xs.map((x, i) => tf.concat(ks.map((k) => (wanted[i] ? row(x, i, k) : x))));
+}
+
+/** Per input: Σ over the chunk's copies of their gradients (weighted), shaped like the input. */
+function sumCopies(
+  grads: (tf.Tensor | null)[],
+  p: Prepared,
+  copies: number,
+  weights?: number[],
+): (tf.Tensor | null)[] {
+  return grads.map((g, i) => {
+    if (!g) return null;
+    const split = g.reshape([copies, ...p.xs[i].shape]);
+    if (!weights) return split.sum(0);
+    const w = tf.tensor1d(weights).reshape([copies, ...p.xs[i].shape.map(() => 1)]);
+    return split.mul(w).sum(0);
+  });
 }
 
 /** SmoothGrad: the average gradient over noisy copies of the input (seeded). */
 export function smoothGrad(
-  model: tf.LayersModel,
-  input: tf.Tensor,
+  model: AnyModel,
+  input: ModelInputs,
   options: SmoothGradOptions = {},
 ): SaliencyResult {
   const copies = checkCount(options.samples, 25, "samples");
@@ -251,30 +276,45 @@ export function smoothGrad(
   }
   const seed = options.seed ?? 0;
   return run(model, input, options, `SmoothGrad (${copies} samples, noise ${level})`, (p) => {
-    const batch = p.x.shape[0];
-    const sigma = tf.tidy(() => tf.sub(p.x.max([1, 2, 3], true), p.x.min([1, 2, 3], true)).mul(level));
-    let sum: tf.Tensor4D = tf.zerosLike(p.x);
-    let sumSq: tf.Tensor4D = tf.zerosLike(p.x);
+    const batch = p.xs[p.image].shape[0];
+    const sigmas = p.xs.map((x) =>
+      tf.tidy(() => tf.sub(x.max(allButFirst(x), true), x.min(allButFirst(x), true)).mul(level)),
+    );
+    let sums: tf.Tensor[] = p.xs.map((x) => tf.zerosLike(x));
+    let squares: tf.Tensor[] = p.xs.map((x) => tf.zerosLike(x));
     const perPass = Math.max(1, Math.floor(batchSize / batch));
     for (let k0 = 0; k0 < copies; k0 += perPass) {
       const ks = range(Math.min(perPass, copies - k0)).map((i) => k0 + i);
-      const grads = tf.tidy(() => {
-        const rows = tf.concat(ks.map((k) => tf.add(p.x, noiseFor(p.x, sigma, seed, k)) as tf.Tensor4D));
-        const samples = ks.flatMap(() => range(batch));
-        return inputGradients(model, rows, samples, p.targets).grads.reshape([ks.length, ...p.x.shape]);
+      const next = tf.tidy(() => {
+        const rows = chunkRows(p, ks, (x, i, k) => tf.add(x, noiseFor(x, sigmas[i], seed, k, i)));
+        const { grads } = inputGradients(
+          p,
+          rows,
+          ks.flatMap(() => range(batch)),
+        );
+        const summed = sumCopies(grads, p, ks.length);
+        const squared = sumCopies(
+          grads.map((g) => g && g.square()),
+          p,
+          ks.length,
+        );
+        return [
+          ...sums.map((s, i) => (summed[i] ? s.add(summed[i]!) : s.clone())),
+          ...squares.map((s, i) => (squared[i] ? s.add(squared[i]!) : s.clone())),
+        ];
       });
-      const [nextSum, nextSq] = tf.tidy(() => [sum.add(grads.sum(0)), sumSq.add(grads.square().sum(0))]);
-      tf.dispose([sum, sumSq, grads]);
-      [sum, sumSq] = [nextSum as tf.Tensor4D, nextSq as tf.Tensor4D];
+      tf.dispose([...sums, ...squares]);
+      sums = next.slice(0, p.xs.length);
+      squares = next.slice(p.xs.length);
     }
-    const attributions = tf.tidy(() => {
-      const mean = sum.div(copies);
-      const meanSq = sumSq.div(copies);
-      return (
-        aggregate === "mean" ? mean : aggregate === "squared" ? meanSq : meanSq.sub(mean.square())
-      ) as tf.Tensor4D;
-    });
-    tf.dispose([sum, sumSq, sigma]);
+    const attributions = sums.map((sum, i) =>
+      tf.tidy(() => {
+        const mean = sum.div(copies);
+        const meanSq = squares[i].div(copies);
+        return aggregate === "mean" ? mean : aggregate === "squared" ? meanSq : meanSq.sub(mean.square());
+      }),
+    );
+    tf.dispose([...sums, ...squares, ...sigmas]);
     return { attributions };
   });
 }
@@ -282,27 +322,36 @@ export function smoothGrad(
 // ---------------------------------------------------------------------------------------------- Integrated Gradients
 
 export interface IntegratedGradientsOptions extends SaliencyOptions {
-  /** The reference input: a tensor like one sample or the batch, or a constant (default 0, captum's). */
-  baseline?: tf.Tensor | number;
+  /**
+   * The reference input: a tensor like one sample or the batch, or a constant (default 0, captum's). Several
+   * inputs: a list with one entry per input (a single value applies to the image input; the others use 0).
+   */
+  baseline?: tf.Tensor | number | (tf.Tensor | number)[];
   /** Points on the path from baseline to input (default 50, captum's). */
   steps?: number;
   /** Default "gausslegendre", captum's. */
   method?: IntegrationMethod;
 }
 
-export function baselineFor(x: tf.Tensor4D, baseline: tf.Tensor | number | undefined): tf.Tensor4D {
-  if (baseline === undefined || typeof baseline === "number")
-    return tf.fill(x.shape, baseline ?? 0) as tf.Tensor4D;
+function baselineFor(x: tf.Tensor, baseline: tf.Tensor | number | undefined): tf.Tensor {
+  if (baseline === undefined || typeof baseline === "number") return tf.fill(x.shape, baseline ?? 0, x.dtype);
   const fits =
-    baseline.rank === 3
+    baseline.rank === x.rank - 1
       ? baseline.shape.every((d, i) => d === x.shape[i + 1])
-      : baseline.shape.every((d, i) => d === x.shape[i]) && baseline.rank === 4;
+      : baseline.rank === x.rank && baseline.shape.every((d, i) => d === x.shape[i]);
   if (!fits) {
     throw new RangeError(
       `baseline of shape [${baseline.shape}] does not fit the input [${x.shape}] (or one sample of it)`,
     );
   }
-  return tf.tidy(() => tf.add(tf.zerosLike(x), baseline) as tf.Tensor4D);
+  return tf.tidy(() => tf.add(tf.zerosLike(x), baseline));
+}
+
+function baselines(p: Prepared, option: IntegratedGradientsOptions["baseline"]): tf.Tensor[] {
+  if (Array.isArray(option) && option.length !== p.xs.length) {
+    throw new RangeError(`got ${option.length} baselines for a model with ${p.xs.length} inputs`);
+  }
+  return p.xs.map((x, i) => baselineFor(x, Array.isArray(option) ? option[i] : i === p.image ? option : 0));
 }
 
 /**
@@ -310,59 +359,56 @@ export function baselineFor(x: tf.Tensor4D, baseline: tf.Tensor | number | undef
  * Σ attributions − (f(x) − f(x′)) per sample, which shrinks as `steps` grows.
  */
 export function integratedGradients(
-  model: tf.LayersModel,
-  input: tf.Tensor,
+  model: AnyModel,
+  input: ModelInputs,
   options: IntegratedGradientsOptions = {},
 ): SaliencyResult {
   const steps = checkCount(options.steps, 50, "steps");
   const batchSize = checkCount(options.batchSize, 16, "batchSize");
   const { alphas, weights } = quadrature(options.method ?? "gausslegendre", steps);
   return run(model, input, options, `Integrated Gradients (${steps} steps)`, (p) => {
-    const batch = p.x.shape[0];
-    const base = baselineFor(p.x, options.baseline);
-    const diff = tf.sub(p.x, base) as tf.Tensor4D;
-    let total: tf.Tensor4D = tf.zerosLike(p.x);
+    const batch = p.xs[p.image].shape[0];
+    const bases = baselines(p, options.baseline);
+    const diffs = p.xs.map((x, i) => tf.sub(x, bases[i]));
+    let totals: tf.Tensor[] = p.xs.map((x) => tf.zerosLike(x));
     const perPass = Math.max(1, Math.floor(batchSize / batch));
     for (let s0 = 0; s0 < steps; s0 += perPass) {
       const ss = range(Math.min(perPass, steps - s0)).map((i) => s0 + i);
       const next = tf.tidy(() => {
-        const rows = tf.concat(ss.map((s) => tf.add(base, tf.mul(diff, alphas[s])) as tf.Tensor4D));
+        const rows = chunkRows(p, ss, (_x, i, s) => tf.add(bases[i], tf.mul(diffs[i], alphas[s])));
         const { grads } = inputGradients(
-          model,
+          p,
           rows,
           ss.flatMap(() => range(batch)),
-          p.targets,
         );
-        const w = tf.tensor1d(ss.map((s) => weights[s])).reshape([ss.length, 1, 1, 1, 1]);
-        return total.add(
-          grads
-            .reshape([ss.length, ...p.x.shape])
-            .mul(w)
-            .sum(0),
-        ) as tf.Tensor4D;
+        const summed = sumCopies(
+          grads,
+          p,
+          ss.length,
+          ss.map((s) => weights[s]),
+        );
+        return totals.map((t, i) => (summed[i] ? t.add(summed[i]!) : t.clone()));
       });
-      total.dispose();
-      total = next;
+      tf.dispose(totals);
+      totals = next;
     }
-    const attributions = tf.tidy(() => tf.mul(diff, total) as tf.Tensor4D);
-    const delta = completeness(model, p, base, attributions);
-    tf.dispose([base, diff, total]);
+    const attributions = totals.map((t, i) => tf.mul(diffs[i], t));
+    const delta = completeness(p, bases, attributions);
+    tf.dispose([...bases, ...diffs, ...totals]);
     return { attributions, delta };
   });
 }
 
 /** Σ attributions − (f(x) − f(baseline)) per sample. */
-export function completeness(
-  model: tf.LayersModel,
-  p: Prepared,
-  base: tf.Tensor4D,
-  attributions: tf.Tensor4D,
-): number[] {
-  const scores = cleanScores(model, p);
+function completeness(p: Prepared, bases: tf.Tensor[], attributions: tf.Tensor[]): number[] {
+  const scores = cleanScores(p);
   return tf.tidy(() => {
-    const [output] = runModel(model, base).outputs;
-    const atBase = p.targets.score(output, range(p.x.shape[0]));
+    const atBase = scoreRows(p, bases, range(p.xs[p.image].shape[0]));
     const gap = tf.sub(tf.tensor1d(scores), atBase);
-    return Array.from(tf.sub(attributions.sum([1, 2, 3]), gap).dataSync());
+    const total = attributions
+      .filter((_, i) => differentiable(p.xs)[i])
+      .map((a) => a.sum(allButFirst(a)))
+      .reduce((sum, a) => sum.add(a));
+    return Array.from(tf.sub(total, gap).dataSync());
   });
 }

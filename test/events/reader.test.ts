@@ -82,7 +82,8 @@ test("a truncated last record, a flipped payload byte and foreign records are sk
     const recordSize = bytes.readUInt32LE(firstSize) + 16; // steps < 128: every scalar record has this size
     bytes[firstSize + 50 * recordSize + 20] ^= 0x10; // inside record for step 50
     const foreign = frameRecord(
-      EventProto.encode({ wall_time: 1, step: 1, session_log: { status: 1 } }).finish(),
+      // SessionLog.STOP: foreign (a START would be a restart, see purge.test.ts).
+      EventProto.encode({ wall_time: 1, step: 1, session_log: { status: 2 } }).finish(),
     );
     const garbage = frameRecord(Buffer.from([0xff, 0xff, 0xff]));
     const cut = Buffer.concat([bytes, foreign, garbage, frameRecord(Buffer.from("abc")).subarray(0, 9)]);
@@ -148,8 +149,19 @@ test("readEvents streams the records of one file in order", async () => {
   }
 });
 
-test("loadLogdir rejects what is not a directory", () => {
-  assert.throws(() => loadLogdir("/definitely/not/here"), /is not a directory/);
+test("loadLogdir and readEvents reject a wrong path, naming the absolute path and the mistake", async () => {
+  assert.throws(() => loadLogdir("/definitely/not/here"), /"\/definitely\/not\/here" does not exist/);
+  const relativeMissing = "no-such-logdir-here";
+  assert.throws(
+    () => loadLogdir(relativeMissing),
+    (error: Error) => error.message.includes(`(${join(process.cwd(), relativeMissing)}) does not exist`),
+  );
+  assert.throws(() => loadLogdir(__filename), /is a file, not a folder/);
+  const drain = async (file: string) => {
+    for await (const record of readEvents(file)) void record;
+  };
+  await assert.rejects(drain("no-such.tfevents"), /readEvents: "no-such\.tfevents" \(\/.*\) does not exist/);
+  await assert.rejects(drain(__dirname), /readEvents: .* is a folder, not a file/);
 });
 
 test("tags are never confused between files read one after another (the read buffer is reused)", () => {

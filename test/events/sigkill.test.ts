@@ -90,3 +90,24 @@ test("process.exit() without close() still writes everything buffered", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+for (const signal of ["SIGTERM", "SIGINT"] as const)
+  test(`${signal} (a kill of a training script, Ctrl-C) flushes everything logged, then ends the process`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ts-signal-"));
+    try {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(__dirname, "child-writer.ts"), dir, "60", "signal"],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+      child.kill(signal);
+      const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) =>
+        child.once("exit", (c, s) => resolve([c, s])),
+      );
+      assert.deepEqual([code, killedBy], [null, signal], "the process still dies of the signal");
+      assert.equal(loadLogdir(dir).run(".").scalars.get("x")!.length, 1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });

@@ -51,6 +51,27 @@ test("overlay returns a picture that displays as PNG and text", () => {
   tf.dispose([img, map]);
 });
 
+test("overlay's scale enlarges every pixel into a crisp square", () => {
+  const [img, map] = [image(), cam()];
+  const small = overlayToRgba(img, map);
+  const view = overlay(img, map, { scale: 3 });
+  assert.deepEqual([view.image.width, view.image.height], [small.width * 3, small.height * 3]);
+  for (let y = 0; y < view.image.height; y++) {
+    for (let x = 0; x < view.image.width; x++) {
+      const big = (y * view.image.width + x) * 4;
+      const source = (Math.floor(y / 3) * small.width + Math.floor(x / 3)) * 4;
+      assert.deepEqual([...view.image.data.slice(big, big + 4)], [...small.data.slice(source, source + 4)]);
+    }
+  }
+  assert.match(String(view), /enlarged 3x/);
+  assert.throws(
+    () => overlay(img, map, { scale: 1.5 }),
+    /overlay scale must be a whole number >= 1, got 1.5/,
+  );
+  assert.throws(() => overlay(img, map, { scale: 0 }), /got 0/);
+  tf.dispose([img, map]);
+});
+
 test("bad overlay input is a clear error", () => {
   const [img, map] = [image(), cam()];
   const bytes = tf.fill([2, 2, 3], 200);

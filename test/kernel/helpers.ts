@@ -44,3 +44,9 @@ export function stdout(exchange: Exchange): string {
     .map((m) => content<{ text: string }>(m).text)
     .join("");
 }
+
+/** The text/plain of the cell's execute_result ("" when there is none). */
+export function result(exchange: Exchange): string {
+  const [message] = ofType(exchange, "execute_result");
+  return message ? content<{ data: { "text/plain": string } }>(message).data["text/plain"] : "";
+}

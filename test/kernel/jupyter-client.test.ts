@@ -47,6 +47,8 @@ test(
       assert.equal(outputs[1][0].output_type, "execute_result");
       assert.equal(outputs[1][0].data["text/html"], "<div>\n  <b>Card</b>\n</div>");
       assert.deepEqual([outputs[3][0].output_type, outputs[3][0].ename], ["error", "TypeError"]);
+      // A plain last value is the cell's execute_result, with its count (Out[5]), as nbclient stores it.
+      assert.deepEqual([outputs[4][0].output_type, outputs[4][0].execution_count], ["execute_result", 5]);
     } finally {
       rmSync(prefix, { recursive: true, force: true });
     }

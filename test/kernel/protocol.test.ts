@@ -6,7 +6,7 @@ import * as zmq from "zeromq";
 import type { KernelClient } from "../../kernel-ext/client";
 import { address } from "../../kernel-ext/connection";
 import { encode, newHeader } from "../../kernel-ext/wire";
-import { content, ofType, startKernel, stdout } from "./helpers";
+import { content, ofType, result, startKernel, stdout } from "./helpers";
 
 describe("tensorscope kernel protocol", () => {
   let kernel: KernelClient;
@@ -24,16 +24,21 @@ describe("tensorscope kernel protocol", () => {
     assert.equal(info.language_info.name, "typescript");
   });
 
-  test("a plain last value keeps tslab's behaviour (printed), with execute_input and an ok reply", async () => {
+  test("a plain last value is an execute_result (util.inspect text) with the execution count (tslab: stdout)", async () => {
     const exchange = await kernel.execute("const three = 1 + 2;\nthree");
     const reply = content<{ status: string; execution_count: number }>(exchange.reply);
     assert.equal(reply.status, "ok");
-    assert.equal(stdout(exchange), "3\n");
+    assert.equal(stdout(exchange), "");
     const input = content<{ code: string; execution_count: number }>(ofType(exchange, "execute_input")[0]);
     assert.equal(input.execution_count, reply.execution_count);
+    const result = content<{ data: Record<string, string>; execution_count: number }>(
+      ofType(exchange, "execute_result")[0],
+    );
+    assert.deepEqual(result.data, { "text/plain": "3" });
+    assert.equal(result.execution_count, reply.execution_count);
     assert.deepEqual(
       exchange.iopub.map((m) => m.header.msg_type),
-      ["status", "execute_input", "stream", "status"],
+      ["status", "execute_input", "execute_result", "status"],
     );
   });
 
@@ -122,7 +127,7 @@ describe("tensorscope kernel protocol", () => {
     const error = content<{ ename: string; evalue: string }>(ofType(exchange, "error")[0]);
     assert.deepEqual([error.ename, error.evalue], ["RangeError", "boom"]);
     assert.equal(ofType(exchange, "stream").length, 0);
-    assert.equal(stdout(await kernel.execute("'alive'")), "alive\n");
+    assert.equal(result(await kernel.execute("'alive'")), "'alive'");
   });
 
   test("a type error is reported as CompileError with the diagnostic", async () => {
@@ -135,10 +140,10 @@ describe("tensorscope kernel protocol", () => {
   test("earlier cells' names work as shorthand properties (tslab: ReferenceError, or a silent global)", async () => {
     await kernel.execute('import { basename } from "node:path";\nconst width = 5;\nlet depth = 2;');
     assert.equal(
-      stdout(await kernel.execute("({ width, depth, basename })")),
-      "{ width: 5, depth: 2, basename: [Function: basename] }\n",
+      result(await kernel.execute("({ width, depth, basename })")),
+      "{ width: 5, depth: 2, basename: [Function: basename] }",
     );
-    assert.equal(stdout(await kernel.execute("({ depth } = { depth: 7 });\ndepth")), "7\n");
+    assert.equal(result(await kernel.execute("({ depth } = { depth: 7 });\ndepth")), "7");
     const exchange = await kernel.execute('const shape = { width }; const n: number = "text";');
     assert.match(
       content<{ evalue: string }>(exchange.reply).evalue,
@@ -151,7 +156,7 @@ describe("tensorscope kernel protocol", () => {
     await failing;
     const next = await kernel.execute("40 + 2", { stopOnError: true });
     assert.equal(content<{ status: string }>(next.reply).status, "ok");
-    assert.equal(stdout(next), "42\n");
+    assert.equal(result(next), "42");
   });
 
   test("only cells queued behind a failing cell are answered `aborted` (protocol spelling)", async () => {
@@ -162,7 +167,7 @@ describe("tensorscope kernel protocol", () => {
     const [failed, aborted] = await Promise.all([failing, queued]);
     assert.equal(content<{ status: string }>(failed.reply).status, "error");
     assert.equal(content<{ status: string }>(aborted.reply).status, "aborted");
-    assert.equal(stdout(aborted), "");
+    assert.equal(result(aborted), "");
     const withoutStop = kernel.execute('throw new Error("again")', { stopOnError: false });
     const notAborted = kernel.execute('"runs anyway"');
     assert.equal(content<{ status: string }>((await notAborted).reply).status, "ok");
@@ -210,7 +215,7 @@ describe("tensorscope kernel protocol", () => {
     assert.deepEqual(content<{ data: unknown }>(echo).data, { echo: { n: 7 } });
     assert.deepEqual([...echo.buffers[0]], [255, 3, 2, 1]);
     await kernel.request("comm_close", { comm_id: commId, data: {} });
-    assert.equal(stdout(await kernel.execute("(globalThis as any).echoClosed")), "true\n");
+    assert.equal(result(await kernel.execute("(globalThis as any).echoClosed")), "true");
     const info = await kernel.request("comm_info_request", { target_name: "test.echo" });
     assert.deepEqual(content<{ comms: object }>(info.reply).comms, {});
   });
@@ -244,7 +249,7 @@ describe("tensorscope kernel protocol", () => {
         "bad.id",
       ].join("\n"),
     );
-    const commId = stdout(cell).trim();
+    const commId = JSON.parse(result(cell).replace(/'/g, '"')) as string;
     await kernel.request("comm_msg", { comm_id: commId, data: {} });
     const report = await kernel.waitForIopub(
       (m) =>
@@ -253,7 +258,7 @@ describe("tensorscope kernel protocol", () => {
         /handler broke/.test(content<{ text: string }>(m).text),
     );
     assert.equal(content<{ name: string }>(report).name, "stderr");
-    assert.equal(stdout(await kernel.execute("'still alive'")), "still alive\n");
+    assert.equal(result(await kernel.execute("'still alive'")), "'still alive'");
   });
 
   test("a message with a wrong signature is dropped and the kernel carries on", async () => {
@@ -272,7 +277,7 @@ describe("tensorscope kernel protocol", () => {
     ]);
     intruder.close();
     assert.equal(answered, false);
-    assert.equal(stdout(await kernel.execute("typeof (globalThis as any).forged")), "undefined\n");
+    assert.equal(result(await kernel.execute("typeof (globalThis as any).forged")), "'undefined'");
   });
 
   test("an interrupt stops a synchronous endless loop and an endless await", async () => {
@@ -289,7 +294,7 @@ describe("tensorscope kernel protocol", () => {
       assert.equal(reply.status, "error");
       assert.match(reply.evalue, /interrupted/i);
     }
-    assert.equal(stdout(await kernel.execute("'after interrupt'")), "after interrupt\n");
+    assert.equal(result(await kernel.execute("'after interrupt'")), "'after interrupt'");
   });
 
   test("the working directory is the notebook folder and Node's types resolve from it", async () => {
@@ -297,6 +302,6 @@ describe("tensorscope kernel protocol", () => {
       "const b: Buffer = Buffer.from('ab');\n`${process.cwd()} ${b.length}`",
     );
     assert.equal(content<{ status: string }>(exchange.reply).status, "ok");
-    assert.match(stdout(exchange), /notebooks 2\n$/);
+    assert.match(result(exchange), /notebooks 2'$/);
   });
 });

@@ -5,15 +5,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CLI_SOURCE, ROOT, startKernel, stdout } from "./helpers";
+import { CLI_SOURCE, ROOT, result, startKernel } from "./helpers";
 
 test("two kernels side by side run independently", async () => {
   const [a, b] = await Promise.all([startKernel(), startKernel()]);
   try {
     await Promise.all([a.execute('const who = "A";'), b.execute('const who = "B";')]);
     const [fromA, fromB] = await Promise.all([a.execute("who"), b.execute("who")]);
-    assert.equal(stdout(fromA), "A\n");
-    assert.equal(stdout(fromB), "B\n");
+    assert.equal(result(fromA), "'A'");
+    assert.equal(result(fromB), "'B'");
     assert.notEqual(a.connection.shell_port, b.connection.shell_port);
   } finally {
     await Promise.all([a.shutdown(), b.shutdown()]);

@@ -19,6 +19,7 @@ const run = (index: number, text: string, status: CellRun["status"] = "ok"): Cel
   status,
   outputs: [out(text)],
   executionCount: index + 1,
+  seconds: 0,
 });
 const compare = { ...DEFAULT_COMPARE, sanitizers: [] };
 

@@ -12,7 +12,9 @@ function constNode(name: string, dtype = "DT_FLOAT") {
   return { name, op: "Const", attr: { dtype: { type: dtype } } };
 }
 
-const nodes = [
+type NodeJson = { name: string; op: string; input?: string[]; attr?: Record<string, unknown> };
+
+const nodes: NodeJson[] = [
   { name: "x", op: "Placeholder", attr: { dtype: FLOAT, shape: shapeAttr([-1, 8, 8, 3]) } },
   constNode("model/conv1/kernel"),
   constNode("model/conv1/bias"),
@@ -74,7 +76,11 @@ const weights: { name: string; shape: number[]; dtype: "float32" | "int32"; valu
 ];
 
 /** Conv 3×3×3→4 (112 params), dense 64→5 (325 params); 437 weights besides the 2 reshape target values. */
-export async function loadTinyGraphModel(): Promise<tf.GraphModel> {
+export { b64 };
+
+export async function loadTinyGraphModel(
+  edit: (graph: typeof nodes) => typeof nodes = (graph) => graph,
+): Promise<tf.GraphModel> {
   const buffers = weights.map((w) => {
     const count = w.shape.reduce((a, b) => a * b, 1);
     const values = w.values ?? Array.from({ length: count }, (_, i) => ((i % 7) - 3) / 10);
@@ -82,7 +88,7 @@ export async function loadTinyGraphModel(): Promise<tf.GraphModel> {
   });
   const weightData = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer)));
   const handler = tf.io.fromMemory({
-    modelTopology: { node: nodes, versions: { producer: 1 } },
+    modelTopology: { node: edit(nodes.map((n) => ({ ...n }))), versions: { producer: 1 } },
     format: "graph-model",
     weightSpecs: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
     weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),

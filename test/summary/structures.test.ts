@@ -185,7 +185,7 @@ test("GraphModel: one row per node group, shapes from one run that leaves no ten
   assertGolden("graph-model", s.toString());
   assert.deepEqual(
     s.rows.map((r) => r.name),
-    ["GraphModel", "model/conv1", "model/pool", "model/flatten", "model/dense", "Identity"],
+    ["GraphModel", "conv1", "pool", "flatten", "dense", "Identity"],
   );
   assert.equal(s.totalParams, 108 + 4 + 320 + 5);
   assert.equal(s.trainableParams, 0);

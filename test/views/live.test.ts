@@ -64,3 +64,17 @@ test("live.callback redraws during model.fit and once at the end", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("liveScalars: tags named before training has logged them are no error (the chart fills in later)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ts-live-early-"));
+  try {
+    const live = liveScalars(dir, { tags: ["epoch/loss"] });
+    assert.match(String(live.view()), /\(no scalars\)/);
+    const writer = new SummaryWriter(dir);
+    writer.addScalar("epoch/loss", 1, 0);
+    writer.close();
+    assert.match(String(live.view()), /epoch\/loss\s+1\s+1/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

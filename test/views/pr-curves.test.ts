@@ -27,9 +27,9 @@ test("prCurves: a slider over steps, one curve per step, best F1 per step in the
       bundle["text/plain"],
       [
         'PR curves of "cls" in run "." (2 steps)',
-        "step  thresholds  best F1  at threshold  precision  recall",
-        "0     3           0.75     0             0.6        1",
-        "1     3           1        0.5           1          1",
+        "run  step  thresholds  best F1  at threshold  precision  recall",
+        ".    0     3           0.75     0             0.6        1",
+        ".    1     3           1        0.5           1          1",
       ].join("\n"),
     );
     const spec = bundle[VEGA_LITE_MIME] as {
@@ -62,7 +62,7 @@ test("prCurves: a slider over steps, one curve per step, best F1 per step in the
     assert.match(first, /step 0/);
     assert.match(second, /step 1/);
     assert.notEqual(first.replace("step 0", ""), second.replace("step 1", ""), "a different curve");
-    assert.throws(() => prCurves(dir, "nope"), /prCurves: no tag "nope"; available: cls/);
+    assert.throws(() => prCurves(dir, "nope"), /prCurves: no tag "nope"; available: "cls"/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

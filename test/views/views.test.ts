@@ -104,24 +104,35 @@ test("histograms: re-binning conserves counts; the spec has a step slider; const
   assert.match(String(bundle["image/svg+xml"]), /^<svg/);
   assert.match(bundle["text/plain"], /histograms of "w" in run "lr_0.1" \(3 steps\)/);
   const constant = histograms(dir, "const");
-  assert.equal(
-    constant.bars.reduce((a, b) => a + b.count, 0),
-    3,
-  );
-  assert.throws(() => histograms(dir, "nope"), /no tag "nope"; available: w, const/);
+  assert.deepEqual(constant.runs, ["lr_0.01", "lr_0.1"], "both runs that have the tag are shown");
+  for (const run of constant.runs)
+    assert.equal(
+      constant.bars.filter((b) => b.run === run).reduce((a, b) => a + b.count, 0),
+      3,
+    );
+  assert.throws(() => histograms(dir, "nope"), /no tag "nope"; available: "w", "const"/);
 });
 
 test("images: a slider over steps, the latest PNG, and an escaped HTML figure", async () => {
   const bundle = await toMimeBundle(images(dir, "img"));
-  const spec = bundle[VEGA_LITE_MIME] as { data: { values: { step: number; url: string }[] } };
+  const spec = bundle[VEGA_LITE_MIME] as { data: { values: { run: string; step: number; url: string }[] } };
   assert.deepEqual(
-    spec.data.values.map((v) => v.step),
-    [0, 1, 2],
+    spec.data.values.map((v) => `${v.run}@${v.step}`),
+    ["lr_0.01@0", "lr_0.01@1", "lr_0.01@2", "lr_0.1@0", "lr_0.1@1", "lr_0.1@2"],
   );
   assert.ok(spec.data.values[0].url.startsWith("data:image/png;base64,"));
   assert.doesNotThrow(() => vl.compile(spec as never));
-  assert.ok(Buffer.from(String(bundle["image/png"]), "base64").subarray(1, 4).toString() === "PNG");
-  assert.match(String(bundle["text/html"]), /<figcaption>lr_0\.01 \/ img/);
+  assert.match(
+    String(bundle["image/svg+xml"]),
+    /<image[^>]+href="data:image\/png;base64,/,
+    "both runs' latest image",
+  );
+  const one = await toMimeBundle(images(dir, "img", { run: "lr_0.1" }));
+  assert.ok(Buffer.from(String(one["image/png"]), "base64").subarray(1, 4).toString() === "PNG");
+  assert.match(
+    String(bundle["text/html"]),
+    /<figcaption>lr_0\.01 \/ img — step 2<\/figcaption>.*<figcaption>lr_0\.1 \/ img/,
+  );
 });
 
 test("the step sliders drive the charts: moving the param shows that step's data", async () => {

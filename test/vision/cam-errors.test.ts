@@ -1,10 +1,16 @@
 // Bad input gets a clear error at the call that caused it; no call leaks tensors or changes the model.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PNG } from "pngjs";
 import { tf } from "../../src/index";
 import { DISPLAY_SYMBOL } from "../../src/display";
 import { CAM_METHODS, GradCAM, HiResCAM, LayerCAM, ScoreCAM } from "../../src/vision/cam";
 import { handModel, inputTensor } from "./cam-fixtures";
+import { camTiles } from "../../src/vision/cam/render";
+import { formatTick } from "../../src/image/grid";
 import { modelFingerprint, nestedModel, residualModel, seededInput, sharedLayerModel } from "./graph-models";
 
 describe("clear errors", () => {
@@ -28,7 +34,7 @@ describe("clear errors", () => {
     const x = tf.zeros([3, 3, 1]);
     assert.throws(
       () => new GradCAM(model, { targetLayer: "feat" }).compute(x),
-      /GradCAM.compute expects a batch of images shaped like the model input \[batch,3,3,1\], got \[3,3,1\]; add the batch dimension/,
+      /GradCAM.compute expects a batch of images shaped like the model input \[batch,3,3,1\], got \[3,3,1\]: the batch dimension is missing: use x\.expandDims\(0\)/,
     );
     x.dispose();
   });
@@ -134,7 +140,7 @@ test("GradCAM on a residual layer equals Σ mean(dy/dA)·A computed by tf.grad t
   x.dispose();
 });
 
-test("a result renders as text and a PNG strip of jet heatmaps", () => {
+test("a result renders as text and a labelled picture: input | heatmap | overlay, at least 128 px each", () => {
   const model = handModel();
   const x = inputTensor();
   const result = new GradCAM(model, { targetLayer: "feat" }).compute(x, { targets: [0, 1, 0] });
@@ -145,19 +151,35 @@ test("a result renders as text and a PNG strip of jet heatmaps", () => {
   );
   const png = Buffer.from(bundle["image/png"] as string, "base64");
   assert.equal(png.subarray(1, 4).toString(), "PNG");
+  // The picture is the grid of the three panels per image, each 3x3 map enlarged to >= 128 px (43x: 129 px).
   const image = result.toRgba();
-  assert.equal(image.width, 3 * 3 + 2 * 2);
-  assert.equal(image.height, 3);
-  // The hottest pixel of sample 0 (value 1) is jet's dark red [128, 0, 0]; the coldest (0) dark blue [0, 0, 128].
+  const tile = 3 * 43;
+  assert.ok(image.width >= 3 * tile && image.height >= 3 * tile, `${image.width}x${image.height}`);
+  // Row 0, middle panel: the heatmap, jet-coloured. Its hottest pixel (value 1) is jet's dark red [128, 0, 0].
   const heat = result.heatmap.arraySync()[0].flat();
   const hot = heat.indexOf(Math.max(...heat));
-  const cold = heat.indexOf(Math.min(...heat));
+  const rowStarts = (x: number) => {
+    for (let y = 0; y < image.height; y++) {
+      const o = (y * image.width + x) * 4;
+      if (image.data[o] !== 255 || image.data[o + 1] !== 255 || image.data[o + 2] !== 255) return y;
+    }
+    return -1;
+  };
+  const padding = 4;
+  const heatLeft = padding + (tile + padding);
+  const top = rowStarts(heatLeft + 1);
   const at = (p: number) => {
-    const offset = (Math.floor(p / 3) * image.width + (p % 3)) * 4;
+    const [py, px] = [Math.floor(p / 3), p % 3];
+    const offset = ((top + py * 43 + 21) * image.width + heatLeft + px * 43 + 21) * 4;
     return Array.from(image.data.subarray(offset, offset + 3));
   };
   assert.deepEqual(at(hot), [128, 0, 0]);
-  assert.deepEqual(at(cold), [0, 0, 128]);
+  // The same pixels again in the PNG written by savePng.
+  const dir = mkdtempSync(join(tmpdir(), "cam-png-"));
+  const saved = PNG.sync.read(readFileSync(result.savePng(join(dir, "sub", "cam.png"))));
+  assert.deepEqual([saved.width, saved.height], [image.width, image.height]);
+  assert.deepEqual(Buffer.from(saved.data), Buffer.from(image.data));
+  rmSync(dir, { recursive: true, force: true });
   // Overlay of sample 1 over its (grey, 1-channel) image: same size, and a clear error for a bad index.
   const before = tf.memory().numTensors;
   const view = result.overlay(x, 1);
@@ -203,4 +225,51 @@ test("GradCAM never computes filter gradients (linear-activation convs are un-fu
   assert.ok(!info.kernelNames.includes("Conv2DBackpropFilter"), info.kernelNames.join(","));
   (info.result as tf.Tensor).dispose();
   x.dispose();
+});
+
+test("the CAM picture's tiles are labelled with each image's class and score, at most 8 images", () => {
+  const model = handModel();
+  const x = inputTensor();
+  const result = new GradCAM(model, { targetLayer: "feat" }).compute(x, { targets: [0, 1, 0] });
+  const picture = {
+    method: "GradCAM",
+    layer: "feat",
+    heatmap: result.heatmap,
+    classes: result.classes,
+    scores: result.scores,
+  };
+  const withInput = camTiles({ ...picture, shown: x });
+  assert.deepEqual(
+    withInput.map((tile) => tile.label),
+    result.scores.flatMap((score, b) => [
+      `class ${[0, 1, 0][b]}, score ${formatTick(score)}`,
+      "heatmap",
+      "overlay",
+    ]),
+  );
+  // The heatmap alone when the result was made without its input; a function target has no class to name.
+  const heatOnly = camTiles({ ...picture, classes: null, shown: null });
+  assert.deepEqual(
+    heatOnly.map((tile) => tile.label),
+    result.scores.map((s) => `target, score ${formatTick(s)}`),
+  );
+  result.dispose();
+  // Twelve images: the picture shows the first eight and says so in its title.
+  const many = tf.tile(x, [4, 1, 1, 1]);
+  const big = new GradCAM(model, { targetLayer: "feat" }).compute(many);
+  assert.equal(big.heatmap.shape[0], 12);
+  const drawn = camTiles({
+    method: "GradCAM",
+    layer: "feat",
+    heatmap: big.heatmap,
+    classes: big.classes,
+    scores: big.scores,
+    shown: many,
+  });
+  assert.equal(drawn.length, 8 * 3);
+  const before = tf.memory().numTensors;
+  big.toRgba();
+  assert.equal(tf.memory().numTensors, before, "drawing leaks no tensors");
+  big.dispose();
+  tf.dispose([many, x]);
 });

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/index";
 import { gradientAscent } from "../../src/vision/feature-vis";
+import { ascentWarnings } from "../../src/vision/feature-vis-checks";
 import { InverseDft, fftFrequencies } from "../../src/vision/feature-vis-param";
 import { DISPLAY_SYMBOL } from "../../src/display";
 
@@ -178,9 +179,25 @@ test("bad objectives and options are clear errors without leaks", () => {
   assert.throws(() => gradientAscent(model, { layer: "c3", filter: 0 }), /no layer "c3".*nearest names/);
   assert.throws(() => gradientAscent(model, { class: -1 }), /class must be a non-negative integer/);
   assert.throws(
-    () => gradientAscent(gray, { class: 0 }, { decorrelate: true }),
-    /decorrelated colour needs 3 input channels; the model takes 1/,
+    () => (gradientAscent as (m: tf.LayersModel) => unknown)(model),
+    /the objective must be \{ class: index \}.*or \{ layer: name, filter: index \}.*; got nothing/,
   );
+  assert.throws(
+    () => gradientAscent(model, { filter: 0 } as never),
+    /the objective must be .*got \{"filter":0\}/,
+  );
+  assert.throws(
+    () => gradientAscent(gray, { class: 0 }, { decorrelate: true }),
+    /decorrelated colour needs 3 input channels; the model takes 1: leave out decorrelate/,
+  );
+  const channelsFirst = tf.sequential({
+    layers: [tf.layers.conv2d({ inputShape: [3, 8, 8], filters: 2, kernelSize: 3 }), tf.layers.flatten()],
+  });
+  assert.throws(
+    () => gradientAscent(channelsFirst, { class: 0 }, { decorrelate: true }),
+    /the model takes 8 \(its input \[batch, 3, 8, 8\] looks channels-first/,
+  );
+  channelsFirst.dispose();
   assert.throws(
     () => gradientAscent(dense, { class: 0 }),
     /needs an image input \[batch, height, width, channels\]/,
@@ -191,4 +208,25 @@ test("bad objectives and options are clear errors without leaks", () => {
   );
   assert.equal(tf.memory().numTensors, before);
   [model, gray, dense].forEach((m) => m.dispose());
+});
+
+test("an objective that went down is a warning in the result, naming decorrelated colour when it was on", () => {
+  assert.deepEqual(ascentWarnings([1, 2, 3], true, true), []);
+  const [byDefault] = ascentWarnings([0.5, -0.2, -1.5], true, true);
+  assert.match(byDefault, /objective went down \(from 0\.5 to -1\.5\)/);
+  assert.match(byDefault, /on by default for 3 channels.*ImageNet.*\{ decorrelate: false \}/);
+  assert.doesNotMatch(ascentWarnings([1, 0], true, false)[0], /by default/);
+  assert.doesNotMatch(ascentWarnings([1, 0], false, false)[0], /decorrelate/);
+
+  const model = leftRight();
+  const result = gradientAscent(model, { class: 0 }, { steps: 4 });
+  assert.deepEqual(result.warnings, []);
+  assert.doesNotMatch(String(result), /warning/);
+  result.dispose();
+  // Descending on purpose (a negative rate) must be reported in the text shown in the notebook.
+  const down = gradientAscent(model, { class: 0 }, { steps: 4, learningRate: -0.05 });
+  assert.equal(down.warnings.length, 1);
+  assert.match(String(down), /\nwarning: the objective went down/);
+  down.dispose();
+  model.dispose();
 });

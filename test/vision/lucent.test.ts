@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/index";
 import { runModel } from "../../src/vision/graph";
+import { inspectModel } from "../../src/model";
 import {
   channel,
   deepdream,
@@ -33,7 +34,12 @@ function valueOf(objective: Objective, x: tf.Tensor4D): number[] {
   const model = handModel();
   return tf.tidy(() => {
     const { outputs, captured } = runModel(model, x, { capture: ["feat"] });
-    const v = objective.value({ model, input: x, output: outputs[0], layer: () => captured[0] });
+    const v = objective.value({
+      model: inspectModel(model),
+      input: x,
+      output: outputs[0],
+      layer: () => captured[0],
+    });
     return Array.from(v.dataSync());
   });
 }

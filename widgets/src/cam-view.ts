@@ -5,7 +5,8 @@ import type { MimeBundle } from "../../src/display";
 import { colorize } from "../../src/image/colormap";
 import { encodePng, pixelsToRgba, type RgbaImage } from "../../src/image/png";
 import { CAM_METHODS, type CamConstructor, type CamMethodName } from "../../src/vision/cam";
-import type { LayerRef } from "../../src/vision/graph";
+import type { AnyModel, NodeRef } from "../../src/model";
+import type { CamOptions } from "../../src/vision/cam/base";
 import { describe } from "./kernel-grid";
 import { LiveWidget } from "./widget";
 
@@ -91,9 +92,12 @@ export class CamView extends LiveWidget {
    * (src/vision/cam) and shows them together.
    */
   static fromModel(
-    model: tf.LayersModel,
+    model: AnyModel,
     image: tf.Tensor4D,
-    options: CamViewOptions & { targetLayer: LayerRef; methods: CamMethodName[]; classes: number[] },
+    options: CamViewOptions & { targetLayer: NodeRef; methods: CamMethodName[]; classes: number[] } & Omit<
+        CamOptions,
+        "targetLayer"
+      >,
   ): CamView {
     const overlays: CamOverlay[] = [];
     try {
@@ -102,11 +106,16 @@ export class CamView extends LiveWidget {
         const Method = (CAM_METHODS as Record<string, CamConstructor | undefined>)[method];
         if (typeof Method !== "function")
           throw new TypeError(`CamView.fromModel: unknown CAM method "${method}"`);
-        const cam = new Method(model, { targetLayer: options.targetLayer });
+        const cam = new Method(model, {
+          targetLayer: options.targetLayer,
+          output: options.output,
+          reshapeTransform: options.reshapeTransform,
+        });
         for (const classIndex of options.classes) {
           const result = cam.compute(image, { targets: [classIndex] });
-          overlays.push({ method, classIndex, heatmap: result.heatmap });
-          result.raw.dispose();
+          // The view keeps only the heatmap; the result's other tensors (raw map, input copy) go now.
+          overlays.push({ method, classIndex, heatmap: result.heatmap.clone() });
+          result.dispose();
         }
       }
       return new CamView(image, overlays, options);

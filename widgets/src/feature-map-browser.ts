@@ -4,7 +4,7 @@
 import { tf } from "../../src/backend";
 import type { MimeBundle } from "../../src/display";
 import { layerActivations } from "../../src/vision/feature-maps";
-import type { LayerRef } from "../../src/vision/graph";
+import { inspectModel, type AnyModel, type ModelInputs, type NodeRef } from "../../src/model";
 import { rangeOf, tileRanges, zoomFor, type TileSet } from "./shared/tiles";
 import { lutOf, tilesPng } from "./tile-widgets";
 import { describe } from "./kernel-grid";
@@ -84,24 +84,24 @@ export class FeatureMapBrowser extends LiveWidget {
 
   /** Runs `model` on one input (batched [1, ...] or not) and keeps the outputs of `layers`. */
   static fromModel(
-    model: tf.LayersModel,
-    input: tf.Tensor,
-    layers: LayerRef[],
+    model: AnyModel,
+    input: ModelInputs,
+    layers: NodeRef[],
     options: FeatureMapBrowserOptions = {},
   ): FeatureMapBrowser {
-    const captured = layers.map((ref) => {
-      const activations = layerActivations(model, ref, input);
-      const name =
-        typeof ref === "string"
-          ? ref
-          : typeof ref === "number"
-            ? model.layers[ref < 0 ? model.layers.length + ref : ref].name
-            : ref.name;
-      return { name, activations: activations.shape[0] === 1 ? activations : activations.slice(0, 1) };
+    const m = inspectModel(model, "FeatureMapBrowser");
+    // one forward pass for every layer
+    const all = layerActivations(m, layers, input);
+    const captured = all.map((activations, i) => {
+      const name = typeof layers[i] === "string" ? (layers[i] as string) : m.resolve(layers[i]).name;
+      if (activations.shape[0] === 1) return { name, activations };
+      const first = activations.slice(0, 1);
+      activations.dispose();
+      return { name, activations: first };
     });
     try {
       return new FeatureMapBrowser(captured, {
-        title: options.title ?? `feature maps of ${model.name}`,
+        title: options.title ?? `feature maps of ${m.name}`,
         ...options,
       });
     } finally {

@@ -14,3 +14,19 @@ export type { TrainingMonitorOptions, MonitorCallbacks } from "./training-monito
 export { SummaryView } from "./summary-view";
 export type { SummaryViewOptions, SummaryViewRow } from "./summary-view";
 export { BucketSeries, smooth } from "./shared/buckets";
+export {
+  Widget,
+  ValueWidget,
+  IntSlider,
+  FloatSlider,
+  Checkbox,
+  Text,
+  Dropdown,
+  Button,
+  HBox,
+  VBox,
+  Output,
+} from "./controls";
+export type { Change, SliderOptions } from "./controls";
+export { interact, Interactive, widgetFor } from "./interact";
+export type { Abbreviation } from "./interact";

@@ -5,7 +5,7 @@
 import { tf } from "../../src/backend";
 import type { MimeBundle } from "../../src/display";
 import { kernels } from "../../src/vision/kernels";
-import type { LayerRef } from "../../src/vision/graph";
+import type { AnyModel, NodeRef } from "../../src/model";
 import { tileRanges, zoomFor, type TileSet } from "./shared/tiles";
 import { lutOf, tilesPng } from "./tile-widgets";
 import { LiveWidget } from "./widget";
@@ -70,7 +70,7 @@ export class KernelGrid extends LiveWidget {
   }
 
   /** The kernels of a model's convolution layer (by name, path or index). */
-  static fromLayer(model: tf.LayersModel, layer: LayerRef, options: KernelGridOptions = {}): KernelGrid {
+  static fromLayer(model: AnyModel, layer: NodeRef, options: KernelGridOptions = {}): KernelGrid {
     const grid = kernels(model, layer);
     try {
       return new KernelGrid(grid.weights, { title: grid.description.split("\n")[0], ...options });

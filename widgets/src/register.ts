@@ -1,7 +1,7 @@
 // Makes `{ interactive: true }` on the library's calls return these widgets (see src/interactive.ts).
 import type { tf } from "../../src/backend";
 import type { SummaryOptions } from "../../src/summary/types";
-import type { LayerRef } from "../../src/vision/graph";
+import type { AnyModel, ModelInputs, NodeRef } from "../../src/model";
 import type { RunsSource } from "../../src/views/source";
 import type { HistogramsOptions } from "../../src/views/histograms";
 import { registerInteractive } from "../../src/interactive";
@@ -10,11 +10,9 @@ import { FeatureMapBrowser } from "./feature-map-browser";
 import { SummaryView } from "./summary-view";
 import { HistogramSlider } from "./histogram-slider";
 
-registerInteractive("kernels", (model: tf.LayersModel, layer: LayerRef) =>
-  KernelGrid.fromLayer(model, layer),
-);
-registerInteractive("featureMaps", (model: tf.LayersModel, layer: LayerRef, input: tf.Tensor) =>
-  FeatureMapBrowser.fromModel(model, input, [layer]),
+registerInteractive("kernels", (model: AnyModel, layer: NodeRef) => KernelGrid.fromLayer(model, layer));
+registerInteractive("featureMaps", (model: AnyModel, layer: NodeRef | NodeRef[], input: ModelInputs) =>
+  FeatureMapBrowser.fromModel(model, input, Array.isArray(layer) ? layer : [layer]),
 );
 registerInteractive(
   "summary",

@@ -5,15 +5,8 @@
 // output, once on the input under the tape with the rules swapped in (runModel's callLayer hook).
 import { tf } from "../../backend";
 import { layerPaths, runModel, type Layer } from "../graph";
-import {
-  baselineFor,
-  cleanScores,
-  completeness,
-  inputGradients,
-  run,
-  type CallLayer,
-  type SaliencyOptions,
-} from "../saliency";
+import { baselineFor, cleanScores, completeness, inputGradients, run, type CallLayer } from "./common";
+import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
 
 export interface DeepLiftOptions extends SaliencyOptions {

@@ -3,15 +3,8 @@
 import { tf } from "../../backend";
 import { seededRandom } from "../../data/seeded-random";
 import { runModel } from "../graph";
-import {
-  batchGradients,
-  checkCount,
-  cleanScores,
-  inputGradients,
-  range,
-  run,
-  type SaliencyOptions,
-} from "../saliency";
+import { batchGradients, checkCount, cleanScores, inputGradients, range, run } from "./common";
+import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
 
 /** Input × Gradient (Shrikumar et al. 2016): x ⊙ ∂y/∂x, one backward pass. */

@@ -5,15 +5,8 @@
 import { tf } from "../../backend";
 import { resolveLayer, runModel, type Layer, type LayerRef } from "../graph";
 import { quadrature, type IntegrationMethod } from "../quadrature";
-import {
-  baselineFor,
-  checkCount,
-  completeness,
-  range,
-  run,
-  type Prepared,
-  type SaliencyOptions,
-} from "../saliency";
+import { baselineFor, checkCount, completeness, range, run, type Prepared } from "./common";
+import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
 
 export interface LayerAttributionOptions extends SaliencyOptions {

@@ -7,7 +7,8 @@ import { tfjsSeed } from "../../data/seeded-random";
 import { runModel } from "../graph";
 import { batchInput } from "../model-input";
 import { SaliencyResult } from "../saliency-result";
-import { checkCount, range, type SaliencyOptions } from "../saliency";
+import { checkCount, range } from "./common";
+import type { SaliencyOptions } from "../saliency";
 import { resolveTargets } from "../cam/targets";
 
 export type NoiseTunnelType = "smoothgrad" | "smoothgrad_sq" | "vargrad";

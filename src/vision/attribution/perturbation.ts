@@ -4,7 +4,8 @@
 // run `perturbationsPerEval` at a time in one model call, which is what makes this fast on the native backend.
 import { tf } from "../../backend";
 import { runModel } from "../graph";
-import { checkCount, cleanScores, run, type Prepared, type SaliencyOptions } from "../saliency";
+import { checkCount, cleanScores, run, type Prepared } from "./common";
+import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
 
 export interface PerturbationOptions extends SaliencyOptions {

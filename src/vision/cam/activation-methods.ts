@@ -1,6 +1,7 @@
 // CAMs from the activations alone (no gradients): FEM (k-sigma rule), Kernel-PCA-CAM, and the RandomCAM baseline.
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { tf } from "../../backend";
+import type { AnyModel } from "../../model";
 import { seededRandom } from "../../data/seeded-random";
 import { BaseCAM, ChannelWeightCAM, weightedSum, type CamContext, type CamOptions } from "./base";
 
@@ -16,7 +17,7 @@ export interface FemOptions extends CamOptions {
 export class FEM extends BaseCAM {
   protected readonly usesGradients = false;
   readonly k: number;
-  constructor(model: tf.LayersModel, options: FemOptions) {
+  constructor(model: AnyModel, options: FemOptions) {
     super(model, options);
     const k = options.k ?? 2;
     if (!Number.isFinite(k)) throw new RangeError(`FEM's k must be a number, got ${k}`);
@@ -58,7 +59,7 @@ export class KPCACAM extends BaseCAM {
   readonly gamma: number | null;
   readonly degree: number;
   readonly coef0: number;
-  constructor(model: tf.LayersModel, options: KpcaCamOptions) {
+  constructor(model: AnyModel, options: KpcaCamOptions) {
     super(model, options);
     this.kernel = options.kernel ?? "sigmoid";
     if (!KERNELS.includes(this.kernel)) {
@@ -142,7 +143,7 @@ export interface RandomCamOptions extends CamOptions {
 export class RandomCAM extends ChannelWeightCAM {
   protected readonly usesGradients = false;
   private readonly random: () => number;
-  constructor(model: tf.LayersModel, options: RandomCamOptions) {
+  constructor(model: AnyModel, options: RandomCamOptions) {
     super(model, options);
     this.random = seededRandom(options.seed ?? 0);
   }

@@ -8,15 +8,8 @@ import { DISPLAY_SYMBOL, type MimeBundle } from "../../display";
 import { renderGrid, type GridTile } from "../../image/grid";
 import { encodePng, type RgbaImage } from "../../image/png";
 import { imageShape } from "../../image/tensor-image";
-import { resolveLayer, runModel, type LayerRef } from "../graph";
-import {
-  BaseCAM,
-  checkInput,
-  minMaxPerImage,
-  type CamContext,
-  type CamOptions,
-  type ComputeOptions,
-} from "./base";
+import type { AnyModel, ModelInputs, ModelNode, NodeRef } from "../../model";
+import { BaseCAM, minMaxPerImage, type CamContext, type CamOptions, type ComputeOptions } from "./base";
 import { CamResult, type CamResultInit } from "./result";
 import { checkOptionNames } from "./smoothing";
 
@@ -24,7 +17,7 @@ export interface DffOptions extends CamOptions {
   /** Concepts to factorise into (default 5, run_dff_on_image's). */
   components?: number;
   /** Maps concept vectors [k, channels] to class scores: a layer of the model (e.g. the final Dense) or a function. */
-  classifier?: LayerRef | ((concepts: tf.Tensor2D) => tf.Tensor);
+  classifier?: NodeRef | ((concepts: tf.Tensor2D) => tf.Tensor);
   /** Class names for the legend (default "class i"). */
   labels?: string[];
   /** Classes named per concept (default 2). */
@@ -87,7 +80,9 @@ export class DeepFeatureFactorization extends BaseCAM {
   readonly components: number;
   private readonly options: DffOptions;
 
-  constructor(model: tf.LayersModel, options: DffOptions) {
+  private readonly classifierNode: ModelNode | null = null;
+
+  constructor(model: AnyModel, options: DffOptions) {
     super(model, options);
     if (this.layers.length !== 1) throw new RangeError("DeepFeatureFactorization explains one target layer");
     const k = options.components ?? 5;
@@ -95,7 +90,8 @@ export class DeepFeatureFactorization extends BaseCAM {
       throw new RangeError(`components must be a positive integer, got ${k}`);
     this.components = k;
     if (options.classifier !== undefined && typeof options.classifier !== "function") {
-      resolveLayer(model, options.classifier);
+      this.classifierNode = this.model.resolve(options.classifier);
+      linearWeights(this.model.weights(this.classifierNode), this.classifierNode.name);
     }
     this.options = options;
   }
@@ -110,11 +106,21 @@ export class DeepFeatureFactorization extends BaseCAM {
   }
 
   /** Factorises the batch's activations; `heatmap` is each pixel's strongest concept. Targets are not used. */
-  override compute(input: tf.Tensor, options: ComputeOptions = {}): DffResult {
+  override compute(input: ModelInputs, options: ComputeOptions = {}): DffResult {
     checkOptionNames(options, ["targets"], `${this.name}.compute`);
-    const x = checkInput(this.model, input, this.name);
-    const activations = runModel(this.model, x, { capture: [this.layer], stopAfterCapture: true })
-      .captured[0] as tf.Tensor4D;
+    const inputs = this.checkInputs(input);
+    const x = inputs[this.imageInput] as tf.Tensor4D;
+    const captured = this.model.run(inputs, { capture: [this.layer], capturesOnly: true }).captured[0];
+    const activations = (
+      this.reshapeTransform ? tf.tidy(() => this.reshapeTransform!(captured)) : captured
+    ) as tf.Tensor4D;
+    if (activations !== captured) captured.dispose();
+    if (activations.rank !== 4) {
+      activations.dispose();
+      throw new Error(
+        `${this.name}: layer "${this.layer.name}" gives [${activations.shape}], but DFF needs [batch, height, width, channels]`,
+      );
+    }
     const [batch, h, w, channels] = activations.shape;
     const k = this.components;
     const { offset, v } = tf.tidy(() => {
@@ -146,7 +152,7 @@ export class DeepFeatureFactorization extends BaseCAM {
       throw error;
     }
     return new DffResult(
-      { method: this.name, layer: this.layer.name, heatmap, raw, classes: null, scores: [] },
+      { method: this.name, layer: this.layer.name, heatmap, raw, classes: null, scores: [], input: x },
       { concepts, explanations, conceptScores, labels: this.options.labels, topK: this.options.topK ?? 2 },
     );
   }
@@ -155,12 +161,13 @@ export class DeepFeatureFactorization extends BaseCAM {
   private classify(concepts: tf.Tensor2D): number[][] | null {
     const classifier = this.options.classifier;
     if (classifier === undefined) return null;
+    const node = this.classifierNode;
     return tf.tidy(() => {
       const vectors = tf.transpose(concepts) as tf.Tensor2D;
       const out =
-        typeof classifier === "function"
-          ? classifier(vectors)
-          : (resolveLayer(this.model, classifier).apply(vectors) as tf.Tensor);
+        typeof classifier === "function" || node === null
+          ? (classifier as (c: tf.Tensor2D) => tf.Tensor)(vectors)
+          : applyLinear(vectors, linearWeights(this.model.weights(node), node.name));
       if (out.rank !== 2 || out.shape[0] !== this.components) {
         throw new Error(
           `the DFF classifier must map concepts [${this.components}, channels] to scores [${this.components}, classes], got [${out.shape}]`,
@@ -169,6 +176,33 @@ export class DeepFeatureFactorization extends BaseCAM {
       return tf.softmax(out).arraySync() as number[][];
     });
   }
+}
+
+/**
+ * A classifier node's kernel [channels, classes] and bias: the weights of a Dense layer (or a graph's MatMul).
+ * Applied without the layer's activation, as pytorch-grad-cam applies the model's final Linear to the concepts.
+ */
+function linearWeights(
+  weights: { name: string; value: tf.Tensor }[],
+  node: string,
+): { kernel: tf.Tensor2D; bias: tf.Tensor1D | null } {
+  const kernel = weights.find((w) => w.value.rank === 2);
+  if (!kernel) {
+    throw new Error(
+      `the DFF classifier "${node}" has no 2-D kernel (a Dense layer or MatMul node is expected); ` +
+        "pass a function (concepts) => scores instead",
+    );
+  }
+  const bias = weights.find((w) => w.value.rank === 1);
+  return { kernel: kernel.value as tf.Tensor2D, bias: (bias?.value as tf.Tensor1D | undefined) ?? null };
+}
+
+function applyLinear(
+  vectors: tf.Tensor2D,
+  { kernel, bias }: { kernel: tf.Tensor2D; bias: tf.Tensor1D | null },
+): tf.Tensor {
+  const product = tf.matMul(vectors, kernel);
+  return bias ? tf.add(product, bias) : product;
 }
 
 export interface Factorization {

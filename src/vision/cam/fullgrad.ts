@@ -5,6 +5,8 @@
 // output and the score is differentiated with respect to the input and the taps together.
 import { tf } from "../../backend";
 import { callLayer, layerPaths, runModel, type Layer } from "../graph";
+import type { AnyModel } from "../../model";
+import { layersModelOf } from "../layers-only";
 import { BaseCAM, minMaxPerImage, type CamContext, type CamOptions, type Explanation } from "./base";
 import { firstComponentProjection } from "./projection";
 import { resolveTargets, type CamTargets, type ResolvedTargets } from "./targets";
@@ -62,31 +64,52 @@ export interface FullGradOptions extends Partial<CamOptions> {
   targetLayer?: CamOptions["targetLayer"];
 }
 
+/**
+ * FullGrad explains LayersModels only: its taps go inside each Conv2D (before the activation), which needs the
+ * layer walker's call hook; a GraphModel is refused with a clear error.
+ */
 export class FullGrad extends BaseCAM {
   protected readonly usesGradients = true;
+  /** The LayersModel the taps are placed in. */
+  private readonly source: tf.LayersModel;
+  /** The bias layers, parallel to `layers`. */
+  private readonly biasLayers: Layer[];
 
-  constructor(model: tf.LayersModel, options: FullGradOptions = {}) {
-    const layers = biasLayers(model);
+  constructor(model: AnyModel, options: FullGradOptions = {}) {
+    const source = layersModelOf(model, "FullGrad");
+    const layers = biasLayers(source);
     if (layers.length === 0) {
       throw new Error(
-        `FullGrad needs Conv2D layers with a bias or BatchNormalization layers; "${model.name}" has none`,
+        `FullGrad needs Conv2D layers with a bias or BatchNormalization layers; "${source.name}" has none`,
       );
     }
-    super(model, { ...options, targetLayer: layers });
+    super(source, { ...options, targetLayer: layers });
+    this.source = source;
+    this.biasLayers = layers;
+    if (this.scoreSource.node !== null) {
+      throw new Error(
+        `FullGrad scores a model output (an index or output name), not the inner node "${this.scoreSource.label}"`,
+      );
+    }
+  }
+
+  private biasLayerOf(node: CamContext["layer"]): Layer {
+    return this.biasLayers[this.layers.indexOf(node)];
   }
 
   /** One bias layer's term [B,h,w]: Σ_k minmax(|b_k ⊙ ∂y/∂z_k|), before the resize (resize is linear). */
   protected layerMap(context: CamContext): tf.Tensor3D {
     if (!context.gradients) throw new Error("internal: FullGrad ran without gradients");
-    const term = tf.abs(tf.mul(context.gradients, biasOf(context.layer))) as tf.Tensor4D;
+    const term = tf.abs(tf.mul(context.gradients, biasOf(this.biasLayerOf(context.layer)))) as tf.Tensor4D;
     return sumOfScaledChannels(term);
   }
 
   protected override explain(
-    x: tf.Tensor4D,
+    inputs: tf.Tensor[],
     targets: CamTargets | undefined,
     eigenSmooth: boolean,
   ): Explanation {
+    const x = inputs[this.imageInput] as tf.Tensor4D;
     const pass = this.gradientsAtTaps(x, targets);
     const size: [number, number] = [x.shape[1], x.shape[2]];
     try {
@@ -95,6 +118,8 @@ export class FullGrad extends BaseCAM {
         const perLayer = this.layers.map((layer, i) =>
           this.layerMap({
             input: x,
+            inputs,
+            rawActivations: pass.gradients[i],
             activations: pass.gradients[i],
             gradients: pass.gradients[i],
             output: pass.output,
@@ -127,7 +152,7 @@ export class FullGrad extends BaseCAM {
   /** ∂y/∂x and ∂y/∂z at every bias layer, from one forward and one backward pass. */
   private gradientsAtTaps(x: tf.Tensor4D, targets: CamTargets | undefined) {
     const batch = x.shape[0];
-    const taps = this.layers.map((layer) => {
+    const taps = this.biasLayers.map((layer) => {
       const shape = layer.outputShape as (number | null)[];
       if (!Array.isArray(shape) || shape.length !== 4 || shape.slice(1).some((d) => typeof d !== "number")) {
         throw new Error(
@@ -140,14 +165,15 @@ export class FullGrad extends BaseCAM {
     let resolved: ResolvedTargets | undefined;
     const all = tf.grads((input: tf.Tensor, ...zeros: tf.Tensor[]) => {
       const tapped = new Set<Layer>();
-      const [out] = runModel(this.model, input, {
+      const outputs = runModel(this.source, input, {
         callLayer: (layer, inputs, defaultCall) => {
-          const i = this.layers.indexOf(layer);
+          const i = this.biasLayers.indexOf(layer);
           if (i < 0 || tapped.has(layer)) return defaultCall();
           tapped.add(layer);
           return tappedCall(layer, inputs, zeros[i]);
         },
       }).outputs;
+      const out = outputs[this.scoreSource.outputIndex];
       output = tf.keep(out);
       resolved = resolveTargets(targets, out);
       return tf.sum(resolved.score(out, range(batch)));

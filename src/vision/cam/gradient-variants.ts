@@ -1,7 +1,6 @@
 // More gradient CAMs from pytorch-grad-cam: the element-wise Grad-CAM, Shapley-CAM (gradient minus half the
 // Hessian-vector product) and Seg-Eigen-CAM (principal component of |g| ⊙ A with a sign correction).
 import { tf } from "../../backend";
-import { runModel } from "../graph";
 import { BaseCAM, ChannelWeightCAM, reduceChannels, type CamContext } from "./base";
 import { firstComponentProjection } from "./projection";
 
@@ -34,21 +33,22 @@ export class ShapleyCAM extends ChannelWeightCAM {
   }
 
   private hessianAlong(context: CamContext): tf.Tensor4D {
-    const { input, layer, targets, activations } = context;
+    const { input, inputs, targets, rawActivations } = context;
     const batch = input.shape[0];
     const eps = 1e-3;
     const steps = [eps, -eps, eps / 2, -eps / 2];
     const samples = steps.flatMap(() => Array.from({ length: batch }, (_, i) => i));
-    const points = tf.concat(steps.map((s) => tf.mul(activations, 1 + s)));
-    const inputs = tf.concat(steps.map(() => input));
-    const grads = tf.grad((a: tf.Tensor) => {
-      const [output] = runModel(this.model, inputs, { substitute: { layer, value: a } }).outputs;
-      return tf.sum(targets.score(output, samples));
-    })(points);
+    // fed at the layer as the model computes it (before any reshapeTransform); gradients reshaped after
+    const points = tf.concat(steps.map((s) => tf.mul(rawActivations, 1 + s)));
+    const repeated = inputs.map((t) => tf.concat(steps.map(() => t)));
+    const grads = tf.grad((a: tf.Tensor) => tf.sum(this.scoreWithActivations(repeated, a, samples, targets)))(
+      points,
+    );
     const [gPlus, gMinus, gHalfPlus, gHalfMinus] = tf.split(grads, 4);
     const wide = tf.div(tf.sub(gPlus, gMinus), 2 * eps);
     const narrow = tf.div(tf.sub(gHalfPlus, gHalfMinus), eps);
-    return tf.div(tf.sub(tf.mul(narrow, 4), wide), 3) as tf.Tensor4D;
+    const hvp = tf.div(tf.sub(tf.mul(narrow, 4), wide), 3);
+    return (this.reshapeTransform ? this.reshapeTransform(hvp) : hvp) as tf.Tensor4D;
   }
 }
 

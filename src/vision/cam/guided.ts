@@ -1,6 +1,7 @@
 // Guided Grad-CAM (Selvaraju et al.) in one call: guided backpropagation's gradients times the Grad-CAM heatmap
 // (at the input's size, broadcast over channels), as pytorch-grad-cam's example combines them.
 import { tf } from "../../backend";
+import type { AnyModel } from "../../model";
 import { guidedBackprop } from "../saliency";
 import { SaliencyResult } from "../saliency-result";
 import { batchInput } from "../model-input";
@@ -17,17 +18,21 @@ export interface GuidedGradCamOptions extends CamOptions {
 }
 
 export function guidedGradCam(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: GuidedGradCamOptions,
 ): SaliencyResult {
   const { x, batched } = batchInput(model, input);
   try {
     const Method = options.method ?? GradCAM;
-    const cam = new Method(model, { targetLayer: options.targetLayer }).compute(x, {
+    const { targetLayer, reshapeTransform, output } = options;
+    const camOptions: CamOptions = { targetLayer };
+    if (reshapeTransform) camOptions.reshapeTransform = reshapeTransform;
+    if (output !== undefined) camOptions.output = output;
+    const cam = new Method(model, camOptions).compute(x, {
       targets: options.targets,
     });
-    const guided = guidedBackprop(model, x, { targets: cam.classes ?? options.targets });
+    const guided = guidedBackprop(model, x, { targets: cam.classes ?? options.targets, output });
     try {
       const attributions = tf.tidy(
         () => tf.mul(guided.attributions, tf.expandDims(cam.heatmap, 3)) as tf.Tensor4D,

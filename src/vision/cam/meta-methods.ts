@@ -1,7 +1,8 @@
 // CAMs built on another CAM method: Finer-CAM (explain a class against the classes the model confuses it with)
 // and Refine-CAM (the product of one method's maps at several layers).
 import { tf } from "../../backend";
-import { runModel } from "../graph";
+import type { AnyModel, ModelInputs } from "../../model";
+import { runScored } from "../../model/score-source";
 import { BaseCAM, minMaxPerImage, type CamContext, type CamOptions, type ComputeOptions } from "./base";
 import { GradCAM, GradCAMPlusPlus } from "./gradient-methods";
 import type { CamResult } from "./result";
@@ -9,7 +10,7 @@ import { finerWeightedTarget } from "./model-targets";
 import type { CamTarget } from "./targets";
 
 /** A CAM class that a compound method runs (any of CAM_METHODS' constructors). */
-export type BaseCamConstructor = new (model: tf.LayersModel, options: CamOptions) => BaseCAM;
+export type BaseCamConstructor = new (model: AnyModel, options: CamOptions) => BaseCAM;
 
 export interface FinerCamOptions extends CamOptions {
   /** The method whose maps are compared (default GradCAM, as pytorch-grad-cam). */
@@ -35,10 +36,10 @@ export class FinerCAM extends BaseCAM {
   /** Whether the ranks were left at their default (then ranks beyond a small model's classes are dropped). */
   private readonly defaultRanks: boolean;
 
-  constructor(model: tf.LayersModel, options: FinerCamOptions) {
+  constructor(model: AnyModel, options: FinerCamOptions) {
     super(model, options);
     const Base = options.baseMethod ?? GradCAM;
-    this.base = new Base(model, { targetLayer: options.targetLayer, ...options.baseOptions });
+    this.base = new Base(model, { ...sharedOptions(options), ...options.baseOptions });
     this.usesGradients = this.base.needsGradients;
     this.alpha = options.alpha ?? 1;
     if (!Number.isFinite(this.alpha)) throw new RangeError(`alpha must be a number, got ${this.alpha}`);
@@ -63,16 +64,17 @@ export class FinerCAM extends BaseCAM {
     return this.base.mapAtLayer(context);
   }
 
-  override compute(input: tf.Tensor, options: ComputeOptions = {}): CamResult {
-    if (options.targets !== undefined || !(input instanceof tf.Tensor) || input.rank !== 4) {
+  override compute(input: ModelInputs, options: ComputeOptions = {}): CamResult {
+    if (options.targets !== undefined || options === null || typeof options !== "object") {
       return super.compute(input, options);
     }
-    return super.compute(input, { ...options, targets: this.finerTargets(input as tf.Tensor4D) });
+    return super.compute(input, { ...options, targets: this.finerTargets(this.checkInputs(input)) });
   }
 
   /** Per sample: the top class against the classes at the comparison ranks of |z − z_top|. */
-  private finerTargets(x: tf.Tensor4D): CamTarget[] {
-    const logits = tf.tidy(() => runModel(this.model, x).outputs[0]);
+  private finerTargets(inputs: tf.Tensor[]): CamTarget[] {
+    const { scored: logits, captured } = runScored(this.model, inputs, this.scoreSource);
+    tf.dispose(captured);
     const rows = logits.arraySync() as number[][];
     logits.dispose();
     if (!Array.isArray(rows[0]))
@@ -98,6 +100,14 @@ export class FinerCAM extends BaseCAM {
   }
 }
 
+/** What a compound method hands its base method: the layers, how to reshape them, what to score. */
+function sharedOptions(options: CamOptions): CamOptions {
+  const shared: CamOptions = { targetLayer: options.targetLayer };
+  if (options.reshapeTransform) shared.reshapeTransform = options.reshapeTransform;
+  if (options.output !== undefined) shared.output = options.output;
+  return shared;
+}
+
 export interface RefineCamOptions extends CamOptions {
   /** The method run at each layer (default GradCAMPlusPlus, as pytorch-grad-cam). */
   baseMethod?: BaseCamConstructor;
@@ -112,10 +122,10 @@ export class RefineCAM extends BaseCAM {
   protected readonly usesGradients: boolean;
   readonly base: BaseCAM;
 
-  constructor(model: tf.LayersModel, options: RefineCamOptions) {
+  constructor(model: AnyModel, options: RefineCamOptions) {
     super(model, options);
     const Base = options.baseMethod ?? GradCAMPlusPlus;
-    this.base = new Base(model, { targetLayer: options.targetLayer, ...options.baseOptions });
+    this.base = new Base(model, { ...sharedOptions(options), ...options.baseOptions });
     this.usesGradients = this.base.needsGradients;
   }
 

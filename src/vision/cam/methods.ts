@@ -1,5 +1,5 @@
 // Every CAM method by name, for code that lets a user (or a test, a benchmark, a notebook) pick or sweep them.
-import type { tf } from "../../backend";
+import type { AnyModel } from "../../model";
 import type { BaseCAM, CamOptions } from "./base";
 import { EigenCAM, EigenGradCAM } from "./eigen";
 import { GradCAM, GradCAMPlusPlus, HiResCAM, LayerCAM, XGradCAM } from "./gradient-methods";
@@ -10,7 +10,7 @@ import { FullGrad } from "./fullgrad";
 import { FinerCAM, RefineCAM } from "./meta-methods";
 import { DeepFeatureFactorization } from "./dff";
 
-export type CamConstructor = new (model: tf.LayersModel, options: CamOptions) => BaseCAM;
+export type CamConstructor = new (model: AnyModel, options: CamOptions) => BaseCAM;
 
 export const CAM_METHODS = {
   GradCAM,

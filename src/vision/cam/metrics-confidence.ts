@@ -1,7 +1,7 @@
 // pytorch-grad-cam's confidence metrics: how the target score moves when the image is multiplied by its CAM
 // (CamMultImageConfidenceChange, DropInConfidence, IncreaseInConfidence), and ARCC (Complexity, Coherency, ROAD).
 import { tf } from "../../backend";
-import { runModel } from "../graph";
+import { inspectModel, type AnyModel } from "../../model";
 import type { BaseCAM } from "./base";
 import { checkShapes, roadCombined, type ImputationOptions } from "./road";
 import { resolveTargets, type CamTargets } from "./targets";
@@ -13,26 +13,27 @@ export interface ConfidenceOptions {
 
 /** score(x ⊙ cam) − score(x) per image (cams [B, H, W] broadcast over channels). */
 export function camMultImageConfidenceChange(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: ConfidenceOptions = {},
 ): number[] {
   const [batch] = checkShapes(input, cams, "camMultImageConfidenceChange");
   return tf.tidy(() => {
-    const [clean] = runModel(model, input).outputs;
+    const run = (x: tf.Tensor) => inspectModel(model).run([x]).outputs[0];
+    const clean = run(input);
     const targets = resolveTargets(options.targets, clean);
     const samples = Array.from({ length: batch }, (_, i) => i);
     const before = targets.score(clean, samples);
     const masked = tf.mul(input, tf.expandDims(cams, 3));
-    const after = targets.score(runModel(model, masked).outputs[0], samples);
+    const after = targets.score(run(masked), samples);
     return Array.from(tf.sub(after, before).dataSync());
   });
 }
 
 /** max(score(x) − score(x ⊙ cam), 0) per image: how much confidence the CAM's region alone loses. */
 export function dropInConfidence(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: ConfidenceOptions = {},
@@ -42,7 +43,7 @@ export function dropInConfidence(
 
 /** 1 where the score rises on x ⊙ cam, else 0, per image (its mean is the share of images that gain). */
 export function increaseInConfidence(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: ConfidenceOptions = {},
@@ -56,8 +57,8 @@ export function complexity(cams: tf.Tensor3D): number[] {
 }
 
 /** Each image's top class on the unmodified input: the default target, kept for the perturbed inputs. */
-function topClasses(model: tf.LayersModel, input: tf.Tensor4D): number[] {
-  return tf.tidy(() => Array.from(tf.argMax(runModel(model, input).outputs[0], 1).dataSync()));
+function topClasses(model: AnyModel, input: tf.Tensor4D): number[] {
+  return tf.tidy(() => Array.from(tf.argMax(inspectModel(model).run([input]).outputs[0], 1).dataSync()));
 }
 
 /** Pearson correlation per row of two [B, n] arrays (sample statistics, ε = 1e-8 as pytorch-grad-cam). */

@@ -2,7 +2,7 @@
 // (ScoreCAM) or a channel is removed (AblationCAM). Every (sample, channel) pair is one job; jobs from the whole
 // batch are run `batchSize` at a time, so memory stays bounded however many channels the layer has.
 import { tf } from "../../backend";
-import { runModel } from "../graph";
+import type { AnyModel } from "../../model";
 import { ChannelWeightCAM, type CamContext, type CamOptions } from "./base";
 
 export interface PerturbationCamOptions extends CamOptions {
@@ -26,6 +26,10 @@ interface Job {
   channel: number;
 }
 
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
 function allJobs(batch: number, channels: number): Job[] {
   return Array.from({ length: batch * channels }, (_, j) => ({
     sample: Math.floor(j / channels),
@@ -38,7 +42,7 @@ abstract class PerturbationCAM extends ChannelWeightCAM {
   readonly batchSize: number;
   private readonly onProgress?: (done: number, total: number) => void;
 
-  constructor(model: tf.LayersModel, options: PerturbationCamOptions, defaultBatchSize: number) {
+  constructor(model: AnyModel, options: PerturbationCamOptions, defaultBatchSize: number) {
     super(model, options);
     const batchSize = options.batchSize ?? defaultBatchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -88,7 +92,7 @@ function jobMaps(activations: tf.Tensor4D, jobs: Job[]): tf.Tensor4D {
 export class ScoreCAM extends PerturbationCAM {
   readonly maxChannels: number | null;
 
-  constructor(model: tf.LayersModel, options: ScoreCamOptions) {
+  constructor(model: AnyModel, options: ScoreCamOptions) {
     super(model, options, 16);
     const max = options.maxChannels;
     if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
@@ -104,8 +108,8 @@ export class ScoreCAM extends PerturbationCAM {
     const low = tf.min(up, [1, 2, 3], true);
     const masks = tf.div(tf.sub(up, low), tf.add(tf.sub(tf.max(up, [1, 2, 3], true), low), 1e-8));
     const masked = tf.mul(tf.gather(context.input, samples), masks);
-    const output = runModel(this.model, masked).outputs[0];
-    return context.targets.score(output, samples);
+    const inputs = context.inputs.map((t) => (t === context.input ? masked : tf.gather(t, samples)));
+    return this.scoreInputs(inputs, samples, context.targets);
   }
 
   /** Every channel, or each image's `maxChannels` channels of largest spatial variance. */
@@ -137,28 +141,29 @@ export class ScoreCAM extends PerturbationCAM {
  * choice). Only the layers after the target are re-run.
  */
 export class AblationCAM extends PerturbationCAM {
-  constructor(model: tf.LayersModel, options: PerturbationCamOptions) {
+  constructor(model: AnyModel, options: PerturbationCamOptions) {
     super(model, options, 32);
   }
 
   protected scoreJobs(context: CamContext, jobs: Job[]): tf.Tensor1D {
-    const A = context.activations;
-    const channels = A.shape[3];
+    // channels are the last axis of the layer's own output too, so ablating there needs no inverse transform
+    const A = context.rawActivations;
+    const channels = A.shape[A.rank - 1];
     const samples = jobs.map((j) => j.sample);
-    const mins = tf.min(A, [1, 2, 3]);
+    const axes = range(1, A.rank);
+    const mins = tf.min(A, axes);
     const fill = tf.where(tf.equal(mins, 0), tf.zerosLike(mins), tf.sub(mins, 1e7));
+    const oneShape = [jobs.length, ...new Array<number>(A.rank - 2).fill(1), channels];
     const knockout = tf
       .oneHot(
         jobs.map((j) => j.channel),
         channels,
       )
-      .reshape([jobs.length, 1, 1, channels]);
-    const jobFill = tf.gather(fill, samples).reshape([jobs.length, 1, 1, 1]);
+      .reshape(oneShape);
+    const jobFill = tf.gather(fill, samples).reshape([jobs.length, ...new Array<number>(A.rank - 1).fill(1)]);
     const ablated = tf.add(tf.mul(tf.gather(A, samples), tf.sub(1, knockout)), tf.mul(knockout, jobFill));
-    const output = runModel(this.model, tf.gather(context.input, samples), {
-      substitute: { layer: context.layer, value: ablated },
-    }).outputs[0];
-    return context.targets.score(output, samples);
+    const inputs = context.inputs.map((t) => tf.gather(t, samples));
+    return this.scoreWithActivations(inputs, ablated, samples, context.targets);
   }
 
   protected channelWeights(context: CamContext): tf.Tensor2D {

@@ -1,13 +1,13 @@
-// What a CAM returns: tensors first (heatmaps at the input's size, raw maps at the layer's), and a rendering
-// of the heatmaps as a jet-coloured strip (one tile per image) for notebooks and PNG files.
+// What a CAM returns: tensors first (heatmaps at the input's size, raw maps at the layer's), and a picture for
+// notebooks and PNG files: input | heatmap | overlay per image, labelled with the class and score (render.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { tf } from "../../backend";
 import { DISPLAY_SYMBOL, type MimeBundle } from "../../display";
-import { colorize } from "../../image/colormap";
 import { overlay, type OverlayOptions } from "../../image/overlay";
 import type { ImageView } from "../../image/view";
 import { encodePng, type RgbaImage } from "../../image/png";
+import { MAX_SHOWN, renderCamPicture } from "./render";
 
 export interface CamResultInit {
   method: string;
@@ -16,9 +16,9 @@ export interface CamResultInit {
   raw: tf.Tensor3D;
   classes: number[] | null;
   scores: number[];
+  /** The explained batch; the result keeps a copy of its first images to draw them. */
+  input?: tf.Tensor4D;
 }
-
-const GAP = 2;
 
 export class CamResult {
   readonly method: string;
@@ -31,8 +31,13 @@ export class CamResult {
   readonly classes: number[] | null;
   /** Each sample's target score on the unmodified input. */
   readonly scores: number[];
+  /** The first images of the input (a copy), kept so the picture can be drawn when displayed or saved. */
+  readonly #shown: tf.Tensor4D | null;
+  #picture?: RgbaImage;
 
   constructor(init: CamResultInit) {
+    const input = init.input;
+    this.#shown = input ? tf.tidy(() => input.slice(0, Math.min(input.shape[0], MAX_SHOWN))) : null;
     this.method = init.method;
     this.layer = init.layer;
     this.heatmap = init.heatmap;
@@ -42,26 +47,22 @@ export class CamResult {
   }
 
   dispose(): void {
-    tf.dispose([this.heatmap, this.raw]);
+    tf.dispose([this.heatmap, this.raw, ...(this.#shown ? [this.#shown] : [])]);
   }
 
-  /** The heatmaps side by side, jet-coloured (blue = 0, red = 1), 2 px apart on white. */
+  /**
+   * The picture: per image (at most 8) the input, the heatmap (jet: blue = 0, red = 1) and the overlay, enlarged
+   * to at least 128 px, labelled with the class and score. Drawn once, on first use.
+   */
   toRgba(): RgbaImage {
-    const [batch, height, width] = this.heatmap.shape;
-    const values = this.heatmap.dataSync();
-    const stripWidth = batch * width + (batch - 1) * GAP;
-    const data = new Uint8ClampedArray(stripWidth * height * 4).fill(255);
-    for (let b = 0; b < batch; b++) {
-      const tile = colorize(values.subarray(b * height * width, (b + 1) * height * width), height, width, {
-        colormap: "jet",
-        range: { min: 0, max: 1 },
-      });
-      for (let y = 0; y < height; y++) {
-        const from = y * width * 4;
-        data.set(tile.data.subarray(from, from + width * 4), (y * stripWidth + b * (width + GAP)) * 4);
-      }
-    }
-    return { width: stripWidth, height, data };
+    return (this.#picture ??= renderCamPicture({
+      method: this.method,
+      layer: this.layer,
+      heatmap: this.heatmap,
+      shown: this.#shown,
+      classes: this.classes,
+      scores: this.scores,
+    }));
   }
 
   /**
@@ -88,7 +89,7 @@ export class CamResult {
     return encodePng(this.toRgba());
   }
 
-  /** Writes the heatmap strip as a PNG file (folders created); returns the path. */
+  /** Writes the picture as a PNG file (folders created); returns the path. */
   savePng(path: string): string {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, this.png());

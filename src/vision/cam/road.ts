@@ -5,7 +5,7 @@
 // conjugate gradients to 1e-10, then N(0, noise²) added (seeded).
 import { tf } from "../../backend";
 import { seededRandom } from "../../data/seeded-random";
-import { runModel } from "../graph";
+import { inspectModel, type AnyModel } from "../../model";
 import { resolveTargets, type CamTargets } from "./targets";
 
 const NEIGHBOURS: [number, number, number][] = [
@@ -189,7 +189,7 @@ type Order = "most" | "least";
  * (ROADMostRelevantFirst keeps cam < percentile); "least": the same on 1 − cam.
  */
 function roadScores(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   order: Order,
@@ -217,13 +217,15 @@ function roadScores(
     }
   });
   return tf.tidy(() => {
-    const [clean] = runModel(model, input).outputs;
+    const m = inspectModel(model);
+    const run = (x: tf.Tensor) => m.run([x]).outputs[0];
+    const clean = run(input);
     const targets = resolveTargets(options.targets, clean);
     const samples = Array.from({ length: batch }, (_, i) => i);
     const before = targets.score(clean, samples).dataSync();
     return percentiles.map((_, k) => {
       const x = tf.tensor4d(imputed.subarray(k * batch * perImage, (k + 1) * batch * perImage), input.shape);
-      const after = targets.score(runModel(model, x).outputs[0], samples).dataSync();
+      const after = targets.score(run(x), samples).dataSync();
       return Array.from(after, (v, b) => v - before[b]);
     });
   });
@@ -248,7 +250,7 @@ const DEFAULT_PERCENTILES = [10, 20, 30, 40, 50, 60, 70, 80, 90];
 
 /** ROADMostRelevantFirst: the score change when the top (100 − p)% of the CAM is imputed (default p = 80). */
 export function roadMostRelevantFirst(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: RoadOptions & { percentile?: number } = {},
@@ -258,7 +260,7 @@ export function roadMostRelevantFirst(
 
 /** ROADLeastRelevantFirst: the same for the least relevant pixels (default p = 20). */
 export function roadLeastRelevantFirst(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: RoadOptions & { percentile?: number } = {},
@@ -268,7 +270,7 @@ export function roadLeastRelevantFirst(
 
 /** ROADMostRelevantFirstAverage: the mean over percentiles (lower = better map). */
 export function roadMostRelevantFirstAverage(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: RoadAverageOptions = {},
@@ -278,7 +280,7 @@ export function roadMostRelevantFirstAverage(
 
 /** ROADLeastRelevantFirstAverage (higher = better map). */
 export function roadLeastRelevantFirstAverage(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: RoadAverageOptions = {},
@@ -288,7 +290,7 @@ export function roadLeastRelevantFirstAverage(
 
 /** ROADCombined: (LeRF average − MoRF average) / 2 per image; higher = more faithful. */
 export function roadCombined(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor4D,
   cams: tf.Tensor3D,
   options: RoadAverageOptions = {},

@@ -2,6 +2,8 @@
 // (pytorch-grad-cam's target callables, batched). Scores are picked with a one-hot product, not gather: gather's
 // gradient needs UnsortedSegmentSum, which the wasm backend lacks.
 import { tf } from "../../backend";
+import { inspectModel, type AnyModel } from "../../model";
+import { classCountOfSource, resolveOutput } from "../../model/score-source";
 
 /**
  * pytorch-grad-cam's model target: scores ONE sample's output (no batch axis) as a scalar, so that each image can
@@ -53,9 +55,8 @@ export function checkTargets(
 }
 
 /** The model's class count if its first output is [batch, classes], else null. */
-export function classCountOf(model: tf.LayersModel): number | null {
-  const shape = model.outputs[0].shape;
-  return shape.length === 2 && typeof shape[1] === "number" ? shape[1] : null;
+export function classCountOf(model: AnyModel): number | null {
+  return classCountOfSource(resolveOutput(inspectModel(model), 0));
 }
 
 /** Resolves targets against the clean output of the batch (the default is each sample's top class). */

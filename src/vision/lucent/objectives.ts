@@ -1,12 +1,12 @@
 // lucent's objectives, as values to MAXIMISE per image (lucent writes them as losses, negated): what the layers
 // the objective names output on the current images. Objectives compose: a.plus(b), a.minus(b), a.times(k), sum().
 import { tf } from "../../backend";
-import { resolveLayer, type Layer, type LayerRef } from "../graph";
+import type { InspectableModel, ModelNode, NodeRef } from "../../model";
 
 /** What an objective sees: each named layer's output on the batch, the batch itself, the model's output. */
 export interface ObjectiveContext {
-  model: tf.LayersModel;
-  layer(ref: LayerRef): tf.Tensor;
+  model: InspectableModel;
+  layer(ref: NodeRef): tf.Tensor;
   input: tf.Tensor4D;
   output: tf.Tensor;
 }
@@ -15,7 +15,7 @@ export class Objective {
   constructor(
     readonly name: string,
     /** Layers the objective reads (so one forward pass captures them all). */
-    readonly layers: LayerRef[],
+    readonly layers: NodeRef[],
     /** One value per image [B], larger = better. */
     readonly value: (context: ObjectiveContext) => tf.Tensor1D,
   ) {}
@@ -43,7 +43,7 @@ export function sumObjectives(...objectives: Objective[]): Objective {
   return objectives.reduce((a, b) => a.plus(b));
 }
 
-function spatial(act: tf.Tensor, layer: Layer, what: string): tf.Tensor4D {
+function spatial(act: tf.Tensor, layer: ModelNode, what: string): tf.Tensor4D {
   if (act.rank !== 4) {
     throw new RangeError(
       `${what} needs layer "${layer.name}" to output [batch, h, w, channels]; it outputs [${act.shape}]`,
@@ -52,7 +52,7 @@ function spatial(act: tf.Tensor, layer: Layer, what: string): tf.Tensor4D {
   return act as tf.Tensor4D;
 }
 
-function checkChannel(act: tf.Tensor, channel: number, layer: Layer, what: string): void {
+function checkChannel(act: tf.Tensor, channel: number, layer: ModelNode, what: string): void {
   const channels = act.shape[act.rank - 1];
   if (!Number.isInteger(channel) || channel < 0 || channel >= channels) {
     throw new RangeError(
@@ -62,9 +62,9 @@ function checkChannel(act: tf.Tensor, channel: number, layer: Layer, what: strin
 }
 
 /** One unit: channel `channel` at position (x, y) of the layer (default the centre), lucent's neuron. */
-export function neuron(layer: LayerRef, channel: number, x?: number, y?: number): Objective {
+export function neuron(layer: NodeRef, channel: number, x?: number, y?: number): Objective {
   return new Objective(`neuron ${String(layer)}:${channel}`, [layer], (c) => {
-    const l = resolveLayer(c.model, layer);
+    const l = c.model.resolve(layer);
     const act = spatial(c.layer(layer), l, "neuron");
     checkChannel(act, channel, l, "neuron");
     const [, h, w] = act.shape;
@@ -77,9 +77,9 @@ export function neuron(layer: LayerRef, channel: number, x?: number, y?: number)
 }
 
 /** A whole channel's mean activation (lucent's channel). */
-export function channel(layer: LayerRef, index: number): Objective {
+export function channel(layer: NodeRef, index: number): Objective {
   return new Objective(`channel ${String(layer)}:${index}`, [layer], (c) => {
-    const l = resolveLayer(c.model, layer);
+    const l = c.model.resolve(layer);
     const act = c.layer(layer);
     checkChannel(act, index, l, "channel");
     const channels = act.shape[act.rank - 1];
@@ -96,9 +96,9 @@ export function channel(layer: LayerRef, index: number): Objective {
 }
 
 /** Mean over positions of the cosine similarity between the activation vector and `vector` (lucent's direction). */
-export function direction(layer: LayerRef, vector: number[] | tf.Tensor1D): Objective {
+export function direction(layer: NodeRef, vector: number[] | tf.Tensor1D): Objective {
   return new Objective(`direction ${String(layer)}`, [layer], (c) => {
-    const l = resolveLayer(c.model, layer);
+    const l = c.model.resolve(layer);
     const act = spatial(c.layer(layer), l, "direction");
     const v = vector instanceof tf.Tensor ? vector : tf.tensor1d(vector);
     if (v.rank !== 1 || v.shape[0] !== act.shape[3]) {
@@ -116,9 +116,9 @@ export function direction(layer: LayerRef, vector: number[] | tf.Tensor1D): Obje
  * lucent's diversity: −Σ_i Σ_{j≠i} ⟨G_i, G_j⟩ / batch with G the L2-normalised Gram matrices of the layer's
  * channels, so that images of one batch differ in style; each image carries an equal share.
  */
-export function diversity(layer: LayerRef): Objective {
+export function diversity(layer: NodeRef): Objective {
   return new Objective(`diversity ${String(layer)}`, [layer], (c) => {
-    const l = resolveLayer(c.model, layer);
+    const l = c.model.resolve(layer);
     const act = spatial(c.layer(layer), l, "diversity");
     const [batch, h, w, channels] = act.shape;
     const flat = act.reshape([batch, h * w, channels]);
@@ -131,7 +131,7 @@ export function diversity(layer: LayerRef): Objective {
 }
 
 /** Where a penalty looks: a layer, or "input" (the images the model sees). */
-export type PenaltyTarget = LayerRef | "input";
+export type PenaltyTarget = NodeRef | "input";
 
 function valuesOf(c: ObjectiveContext, target: PenaltyTarget): tf.Tensor {
   return target === "input" ? c.input : c.layer(target);

@@ -7,9 +7,14 @@ import { renderGrid } from "../../image/grid";
 import { tensorToRgba } from "../../image/tensor-image";
 import { AscentResult } from "../feature-vis";
 import { ImageParam } from "../feature-vis-param";
-import { resolveLayer, runModel, type LayerRef } from "../graph";
-import { batchInput, ensureBuilt } from "../model-input";
-import { preRelu } from "../relu";
+import {
+  inspectModel,
+  type AnyModel,
+  type InspectableModel,
+  type ModelNode,
+  type NodeRef,
+} from "../../model";
+import { batchInput } from "../model-input";
 import type { Objective, ObjectiveContext } from "./objectives";
 import { compose, standardTransforms, type Transform } from "./transforms";
 
@@ -64,8 +69,7 @@ export interface RenderOptions {
 }
 
 /** The model's [H, W, C] (H, W from options when the model leaves them open). */
-function sizeOf(model: tf.LayersModel, fallback: [number, number] | undefined): [number, number, number] {
-  ensureBuilt(model);
+function sizeOf(model: InspectableModel, fallback: [number, number] | undefined): [number, number, number] {
   const shape = model.inputs[0].shape;
   if (model.inputs.length !== 1 || shape.length !== 4 || shape[3] === null) {
     throw new RangeError(
@@ -81,33 +85,49 @@ function sizeOf(model: tf.LayersModel, fallback: [number, number] | undefined): 
  * separate module): a unit that is zero on the start image still gets a gradient.
  */
 function evaluate(
-  model: tf.LayersModel,
+  model: InspectableModel,
   objective: Objective,
   seen: tf.Tensor4D,
   usePreRelu = true,
 ): tf.Tensor1D {
-  const layers = [...new Set(objective.layers.map((ref) => resolveLayer(model, ref)))];
-  const { outputs, captured } = runModel(model, seen, {
-    capture: layers,
-    callLayer: (l, inputs, defaultCall) =>
-      (usePreRelu && layers.includes(l) && l.getClassName() !== "ReLU" && preRelu(l, inputs)) ||
-      defaultCall(),
+  const nodes: ModelNode[] = [];
+  for (const node of objective.layers.map((ref) => model.resolve(ref))) {
+    if (!nodes.some((n) => n.address === node.address)) nodes.push(node);
+  }
+  // a ReLU layer is read as it is (lucent reads PyTorch's separate ReLU modules after the ReLU); the others,
+  // with usePreRelu, before their fused ReLU: two captures when an objective names both kinds
+  const before = usePreRelu ? nodes.filter((n) => n.kind !== "ReLU") : [];
+  const after = nodes.filter((n) => !before.includes(n));
+  const runs = [
+    ...(before.length > 0 ? [{ nodes: before, preRelu: true }] : []),
+    ...(after.length > 0 || before.length === 0 ? [{ nodes: after, preRelu: false }] : []),
+  ];
+  const values = new Map<string, tf.Tensor>();
+  let output: tf.Tensor | undefined;
+  runs.forEach((r, i) => {
+    const result = model.run([seen], { capture: r.nodes, preRelu: r.preRelu, capturesOnly: i > 0 });
+    if (i === 0) {
+      output = result.outputs[0];
+      tf.dispose(result.outputs.slice(1));
+    }
+    r.nodes.forEach((n, k) => values.set(n.address, result.captured[k]));
   });
   const context: ObjectiveContext = {
     model,
     input: seen,
-    output: outputs[0],
-    layer: (ref: LayerRef) => captured[layers.indexOf(resolveLayer(model, ref))],
+    output: output as tf.Tensor,
+    layer: (ref: NodeRef) => values.get(model.resolve(ref).address) as tf.Tensor,
   };
   return objective.value(context);
 }
 
 /** lucent's render_vis: images maximising `objective`, displayed as a grid with their final values. */
 export function renderVis(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   objective: Objective,
   options: RenderOptions = {},
 ): AscentResult {
+  const model = inspectModel(anyModel, "renderVis");
   const [h, w, c] = sizeOf(model, options.size);
   const batch = options.batch ?? 1;
   const steps = options.steps ?? 512;
@@ -207,24 +227,24 @@ export interface DeepDreamOptions {
  * activation of `filter` of `layer` by Adam on the pixels, kept in [0, 1]. Deterministic: no randomness.
  */
 export function deepdream(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   image: tf.Tensor,
-  layer: LayerRef,
+  layer: NodeRef,
   filter: number,
   options: DeepDreamOptions = {},
 ): AscentResult {
-  const target = resolveLayer(model, layer);
+  const model = inspectModel(anyModel, "deepdream");
+  const target = model.resolve(layer);
   const { x, batched } = batchInput(model, image, "deepdream image");
   const start = tf.variable(x.toFloat());
   if (batched) x.dispose();
   const [lo, hi] = options.inputRange ?? [0, 1];
   const usePreRelu = options.preRelu ?? true;
   const score = (pixels: tf.Tensor) => {
-    const [act] = runModel(model, tf.add(tf.mul(pixels, hi - lo), lo), {
+    const [act] = model.run([tf.add(tf.mul(pixels, hi - lo), lo)], {
       capture: [target],
-      stopAfterCapture: true,
-      callLayer: (l, inputs, defaultCall) =>
-        (l === target && usePreRelu && preRelu(l, inputs)) || defaultCall(),
+      capturesOnly: true,
+      preRelu: usePreRelu,
     }).captured;
     const channels = act.shape[act.rank - 1];
     if (!Number.isInteger(filter) || filter < 0 || filter >= channels) {

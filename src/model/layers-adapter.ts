@@ -1,0 +1,150 @@
+// The model interface for a LayersModel: nodes are its layers (nested models' layers by "outer/inner" path), run
+// by the layer-graph walker (vision/graph.ts), which captures or replaces any layer's output without editing the
+// model.
+import { tf } from "../backend";
+import {
+  layerPaths,
+  outputDependsOn,
+  resolveLayer,
+  runModel,
+  type Layer,
+  type RunOptions as WalkOptions,
+} from "../vision/graph";
+import { endsInRelu, preRelu } from "../vision/relu";
+import { positiveGradientsOnly } from "./guided";
+import type {
+  InspectableModel,
+  ModelNode,
+  NodeKernel,
+  NodeRef,
+  RunOptions,
+  RunResult,
+  Shape,
+  TensorSpec,
+} from "./types";
+
+class LayerNode implements ModelNode {
+  constructor(
+    readonly address: string,
+    readonly layer: Layer,
+  ) {}
+  get name(): string {
+    return this.layer.name;
+  }
+  get kind(): string {
+    return this.layer.getClassName();
+  }
+  get endsInRelu(): boolean {
+    return endsInRelu(this.layer);
+  }
+}
+
+const CONV_CLASSES = ["Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"];
+
+export class LayersModelAdapter implements InspectableModel {
+  readonly kind = "layers";
+  readonly #byLayer = new Map<Layer, LayerNode>();
+
+  constructor(readonly source: tf.LayersModel) {
+    // A Sequential built from a layer list has no node graph until its first predict (tfjs builds it lazily).
+    const lazy = source as unknown as { model?: unknown };
+    if (source instanceof tf.Sequential && lazy.model == null) source.build();
+  }
+
+  get name(): string {
+    return this.source.name;
+  }
+
+  get inputs(): TensorSpec[] {
+    const names = this.source.inputNames;
+    return this.source.inputs.map((t, i) => ({ name: names[i] ?? t.name, shape: t.shape, dtype: t.dtype }));
+  }
+
+  get outputs(): TensorSpec[] {
+    return this.source.outputs.map((t) => ({ name: t.sourceLayer.name, shape: t.shape, dtype: t.dtype }));
+  }
+
+  nodes(): ModelNode[] {
+    return layerPaths(this.source).map((e) => this.nodeOf(e.layer, e.path));
+  }
+
+  resolve(ref: NodeRef): ModelNode {
+    return this.nodeOf(resolveLayer(this.source, ref));
+  }
+
+  layerOf(node: ModelNode): Layer {
+    if (!(node instanceof LayerNode) || this.#byLayer.get(node.layer) !== node) {
+      throw new Error(`node "${node.name}" does not belong to model "${this.name}"`);
+    }
+    return node.layer;
+  }
+
+  outputShape(node: ModelNode): Shape | null {
+    try {
+      const shape = this.layerOf(node).outputShape;
+      return Array.isArray(shape[0]) ? null : (shape as Shape);
+    } catch {
+      return null; // a layer called several times with different shapes has no single output shape
+    }
+  }
+
+  run(inputs: tf.Tensor[], options: RunOptions = {}): RunResult {
+    const capture = (options.capture ?? []).map((n) => this.layerOf(n));
+    const walk: WalkOptions = {
+      capture,
+      stopAfterCapture: options.capturesOnly,
+      substitute: options.feed && { layer: this.layerOf(options.feed.node), value: options.feed.value },
+      callLayer: this.callHook(options, capture),
+    };
+    return runModel(this.source, inputs, walk);
+  }
+
+  outputDependsOn(node: ModelNode, outputIndex: number): boolean {
+    return outputDependsOn(this.source, this.layerOf(node), outputIndex);
+  }
+
+  weights(node: ModelNode): { name: string; value: tf.Tensor }[] {
+    return this.layerOf(node).weights.map((w) => ({ name: w.originalName ?? w.name, value: w.read() }));
+  }
+
+  kernel(node: ModelNode): NodeKernel | null {
+    const layer = this.layerOf(node);
+    const kind = layer.getClassName();
+    if (!CONV_CLASSES.includes(kind)) return null;
+    const variable = layer.weights.find((w) => /(^|\/)(depthwise_)?kernel$/.test(w.originalName ?? w.name));
+    if (!variable) throw new Error(`layer "${layer.name}" (${kind}) is not built yet: it has no kernel`);
+    const weights = tf.tidy(() => {
+      const kernel = variable.read() as tf.Tensor4D;
+      const [kh, kw, a, b] = kernel.shape;
+      // depthwise [kh, kw, channels, multiplier]: output channel c·multiplier + m sees input channel c only
+      if (kind === "DepthwiseConv2D" || kind === "SeparableConv2D") return kernel.reshape([kh, kw, 1, a * b]);
+      if (kind === "Conv2DTranspose") return kernel.transpose([0, 1, 3, 2]);
+      return kernel.clone();
+    }) as tf.Tensor4D;
+    return { weights, kind };
+  }
+
+  private nodeOf(layer: Layer, path?: string): LayerNode {
+    let node = this.#byLayer.get(layer);
+    if (!node) {
+      const name = path ?? layerPaths(this.source).find((e) => e.layer === layer)?.path ?? layer.name;
+      node = new LayerNode(name, layer);
+      this.#byLayer.set(layer, node);
+    }
+    return node;
+  }
+
+  /** Guided ReLUs and pre-ReLU captures are both a different way of calling some layers. */
+  private callHook(options: RunOptions, capture: Layer[]): WalkOptions["callLayer"] {
+    if (!options.guided && !options.preRelu) return undefined;
+    return (layer, inputs, defaultCall) => {
+      if (options.preRelu && capture.includes(layer)) {
+        const before = preRelu(layer, inputs);
+        if (before) return before;
+      }
+      const out = defaultCall();
+      if (!options.guided || !endsInRelu(layer) || Array.isArray(out)) return out;
+      return positiveGradientsOnly(out) as tf.Tensor;
+    };
+  }
+}

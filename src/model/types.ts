@@ -1,0 +1,98 @@
+// The one model interface every feature is written against (vision, CAMs, saliency, summary, the writer's graph).
+// Two adapters implement it: LayersModels (their own layer graph, walked eagerly) and GraphModels (converted
+// TensorFlow graphs, run through the model's executor with inner nodes fetched or fed). Features never ask which
+// kind they hold: they name nodes, capture activations, feed a replacement activation and read weights.
+import type { tf } from "../backend";
+
+/** A dimension of -1/null is unknown (batch, or a size the model leaves open). */
+export type Shape = (number | null)[];
+
+/** A layer or node: a name (full, "outer/inner" path, unique suffix, name scope), an index, or a tfjs Layer. */
+export type NodeRef = string | number | tf.layers.Layer;
+
+/** Inputs as the model takes them: one tensor, a list in input order, or a map from input name to tensor. */
+export type ModelInputs = tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+
+export interface TensorSpec {
+  name: string;
+  shape: Shape;
+  dtype: tf.DataType;
+}
+
+/** One addressable layer (LayersModel) or op node (GraphModel). */
+export interface ModelNode {
+  /** The name it is shown by: a layer's name, or a graph node's full name. */
+  readonly name: string;
+  /** A name that resolves to it: a layer's "outer/inner" path, or a graph node's full name. */
+  readonly address: string;
+  /** Layer class ("Conv2D") or op ("_FusedConv2D"). */
+  readonly kind: string;
+  /** Whether its backward pass includes a ReLU or ReLU6 (guided backprop gates gradients after it). */
+  readonly endsInRelu: boolean;
+}
+
+/** A convolution kernel in [kh, kw, in, out] layout (depthwise: [kh, kw, 1, channels·multiplier]). */
+export interface NodeKernel {
+  weights: tf.Tensor4D;
+  /** "Conv2D", "DepthwiseConv2D", … for a layer; the op for a graph node. */
+  kind: string;
+}
+
+export interface RunOptions {
+  /** Nodes whose outputs to return, in this order. */
+  capture?: ModelNode[];
+  /** Use this tensor as the node's output, e.g. to differentiate with respect to it. */
+  feed?: { node: ModelNode; value: tf.Tensor };
+  /** Compute only what the captured nodes need: `outputs` is then empty (default false). */
+  capturesOnly?: boolean;
+  /** Guided backpropagation: gradients flowing back through every ReLU-family node are clipped at zero. */
+  guided?: boolean;
+  /**
+   * Capture `capture[i]` before its own ReLU where that is possible without editing the model (activation
+   * maximisation climbs a filter's pre-ReLU value, which still has a gradient where the ReLU is zero).
+   */
+  preRelu?: boolean;
+}
+
+export interface RunResult {
+  /** The model's outputs, in output order (empty with `capturesOnly`). */
+  outputs: tf.Tensor[];
+  captured: tf.Tensor[];
+}
+
+/** Which kind of model an adapter wraps; features never branch on it (the summary and the writer's graph do). */
+export type ModelKind = "layers" | "graph";
+
+export interface InspectableModel {
+  readonly kind: ModelKind;
+  readonly name: string;
+  /** The tfjs model itself. */
+  readonly source: tf.LayersModel | tf.GraphModel;
+  readonly inputs: TensorSpec[];
+  readonly outputs: TensorSpec[];
+  /** Every addressable node, in execution order. */
+  nodes(): ModelNode[];
+  /**
+   * Finds a node: a full name or path, a unique suffix / name scope (GraphModel), or an index counting the
+   * summary's depth-1 rows (a LayersModel's `model.layers`). Unknown or ambiguous names list the nearest ones.
+   */
+  resolve(ref: NodeRef): ModelNode;
+  /**
+   * The node's output shape when it can be known: a layer's static shape (batch null), or a graph node's shape
+   * from one run on zeros with batch 1 (made once, when first needed; `{ run: false }` never runs). Else null.
+   */
+  outputShape(node: ModelNode, options?: { run?: boolean }): Shape | null;
+  /** Runs the model in inference mode. The returned tensors are the caller's; everything else is released. */
+  run(inputs: tf.Tensor[], options?: RunOptions): RunResult;
+  /** Whether output `outputIndex` is computed from `node`. */
+  outputDependsOn(node: ModelNode, outputIndex: number): boolean;
+  /** The node between its inputs and its consumers, "a" → "node" → "b", for error messages (graphs only). */
+  describePath?(node: ModelNode): string;
+  /**
+   * The node's weights by name: a layer's variables' current values, or the constants a graph op reads. The
+   * tensors belong to the model (do not dispose them).
+   */
+  weights(node: ModelNode): { name: string; value: tf.Tensor }[];
+  /** The node's 2-D convolution kernel, or null when it has none. A new tensor. */
+  kernel(node: ModelNode): NodeKernel | null;
+}

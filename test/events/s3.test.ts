@@ -1,0 +1,190 @@
+// s3:// logdirs against a real S3-compatible server (s3rver, see s3-server.ts): the writer's files read back
+// as a local folder's are, incremental reloads, PyTorch's files uploaded there, and every failure named.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { loadLogdir, type Logdir } from "../../src/events/logdir";
+import { loadLogdirAsync, RemoteLogdir } from "../../src/events/remote-logdir";
+import { SummaryWriter } from "../../src/events/writer";
+import { S3Store } from "../../src/events/s3";
+import { startS3, type TestS3 } from "./s3-server";
+
+let s3: TestS3;
+before(async () => {
+  s3 = await startS3();
+});
+after(async () => {
+  await s3.close();
+});
+
+async function logEverything(writer: SummaryWriter): Promise<void> {
+  for (let step = 0; step < 200; step++) writer.addScalar("loss", 1 / (step + 1), step, 1_700_000_000 + step);
+  writer.addScalars("grp", { a: 1, b: 2 }, 3, 1_700_000_000);
+  writer.addHistogram("w", [1, 2, 3, 4], 0, 1_700_000_000);
+  writer.addImage("img", { shape: [3, 2, 2], data: new Array(12).fill(0.5) }, 0, { wallTime: 1_700_000_000 });
+  writer.addAudio("sound", [0, 0.5, -0.5], 0, { sampleRate: 100, wallTime: 1_700_000_000 });
+  writer.addText("note", "hello", 0, 1_700_000_000);
+  writer.addHparams({ lr: 0.1 }, { "hp/acc": 0.5 }, { runName: "hp" });
+  writer.addEmbedding(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { metadata: ["a", "b"], tag: "points" },
+  );
+}
+
+/** What a comparison of two logdirs looks at (file names and wall times of hparams differ). */
+function contents(logdir: Logdir) {
+  return [...logdir.runs.values()]
+    .map((run) => ({
+      name: run.name,
+      rows: logdir.toRows().filter((r) => r.run === run.name && !r.tag.startsWith("hp/")),
+      histograms: [...run.histograms],
+      images: [...run.images].map(([tag, points]) => [tag, points.map((p) => p.value.map((i) => i.encoded))]),
+      audio: [...run.audio].map(([tag, points]) => [tag, points.map((p) => p.value.map((c) => c.encoded))]),
+      texts: [...run.texts],
+      hparams: run.hparams.filter((h) => h.kind !== "session_start_info").length,
+      embeddings: run.embeddings.map((e) => [e.tensorName, e.vectors(), e.metadata()]),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+test("the writer writes an s3:// logdir that loadLogdirAsync reads as loadLogdir reads the same local one", async () => {
+  const local = mkdtempSync(join(tmpdir(), "ts-s3-"));
+  try {
+    const remote = new SummaryWriter("s3://logs/same/run", { s3: s3.options });
+    const onDisk = new SummaryWriter(join(local, "run"));
+    await logEverything(remote);
+    await logEverything(onDisk);
+    await remote.closeAsync();
+    onDisk.close();
+    const fromS3 = await loadLogdirAsync("s3://logs/same", { s3: s3.options });
+    assert.ok(fromS3 instanceof RemoteLogdir);
+    assert.deepEqual([...fromS3.runs.keys()].sort(), ["run", "run/grp_a", "run/grp_b", "run/hp"]);
+    assert.deepEqual(contents(fromS3), contents(loadLogdir(local)));
+    assert.equal(fromS3.run("run").scalars.get("loss")!.length, 200);
+  } finally {
+    rmSync(local, { recursive: true, force: true });
+  }
+});
+
+test("reloadAsync fetches only the bytes appended since the last read", async () => {
+  const writer = new SummaryWriter("s3://logs/growing", { s3: s3.options });
+  for (let step = 0; step < 100; step++) writer.addScalar("x", step, step);
+  await writer.flushAsync();
+  const logdir = (await loadLogdirAsync("s3://logs/growing", { s3: s3.options })) as RemoteLogdir;
+  const before = logdir.bytesFetched;
+  assert.equal(logdir.run(".").scalars.get("x")!.length, 100);
+  for (let step = 100; step < 150; step++) writer.addScalar("x", step, step);
+  await writer.closeAsync();
+  const [object] = await new S3Store(s3.options).list("logs", "growing");
+  await logdir.reloadAsync();
+  assert.equal(logdir.run(".").scalars.get("x")!.length, 150);
+  assert.equal(logdir.bytesFetched, object.size, "the second reload fetched the new bytes only");
+  assert.ok(logdir.bytesFetched - before < before, "fewer bytes than the first read");
+  await logdir.reloadAsync();
+  assert.equal(logdir.bytesFetched, object.size, "nothing new, nothing fetched");
+});
+
+test("a logdir PyTorch wrote, uploaded to S3, reads as it does from disk", async () => {
+  const fixture = join(__dirname, "../fixtures/events/pytorch");
+  const store = new S3Store(s3.options);
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) =>
+      statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)],
+    );
+  for (const file of files(fixture))
+    await store.write("logs", `torch/${relative(fixture, file)}`, readFileSync(file));
+  const fromS3 = await loadLogdirAsync("s3://logs/torch", { s3: s3.options });
+  assert.deepEqual(contents(fromS3), contents(loadLogdir(fixture)));
+  assert.equal(fromS3.run(".").graphs.length, loadLogdir(fixture).run(".").graphs.length);
+
+  // Every other kind, embeddings included (the projector's files listed in projector_config.pbtxt).
+  const kinds = join(__dirname, "../fixtures/events/kinds/pytorch");
+  for (const file of files(kinds))
+    await store.write("logs", `kinds/${relative(kinds, file)}`, readFileSync(file));
+  const [remote, local] = [
+    (await loadLogdirAsync("s3://logs/kinds", { s3: s3.options })).run("."),
+    loadLogdir(kinds).run("."),
+  ];
+  for (const field of ["audio", "meshes", "tensors", "customScalars", "histograms"] as const)
+    assert.deepEqual(remote[field], local[field], field);
+  const embedding = (run: typeof remote) => {
+    const [e] = run.embeddings;
+    return { name: e.tensorName, vectors: e.vectors(), metadata: e.metadata(), sprite: e.spriteImage() };
+  };
+  assert.deepEqual(embedding(remote), embedding(local));
+});
+
+test("credentials and endpoint come from the usual AWS environment variables", async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: s3.endpoint,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_REGION: "us-east-1",
+  });
+  try {
+    const writer = new SummaryWriter("s3://logs/env");
+    writer.addScalar("x", 1, 0);
+    await writer.closeAsync();
+    const logdir = await loadLogdirAsync("s3://logs/env");
+    assert.deepEqual([...logdir.run(".").scalars.get("x")!.values], [1]);
+  } finally {
+    process.env = saved;
+  }
+});
+
+test("a missing bucket or refused credentials are clear errors naming the bucket", async () => {
+  await assert.rejects(
+    loadLogdirAsync("s3://nope/x", { s3: s3.options }),
+    /listing s3:\/\/nope\/x failed: NoSuchBucket.*the bucket does not exist/,
+  );
+  const wrongKey = { ...s3.options, credentials: { accessKeyId: "WHO", secretAccessKey: "S3RVER" } };
+  await assert.rejects(
+    loadLogdirAsync("s3://logs/x", { s3: wrongKey }),
+    /s3:\/\/logs\/x failed: InvalidAccessKeyId/,
+  );
+  const writer = new SummaryWriter("s3://nope/run", { s3: s3.options });
+  writer.addScalar("x", 1, 0);
+  await assert.rejects(
+    writer.closeAsync(),
+    /writing s3:\/\/nope\/run\/events\.out\.tfevents\.\S+ failed: NoSuchBucket/,
+  );
+  assert.throws(() => (loadLogdir as (d: string) => Logdir)("s3://logs/x"), /not a directory/);
+});
+
+test("network errors mid-read are retried; an object that keeps failing is named, and the rest is kept", async () => {
+  const writer = new SummaryWriter("s3://logs/flaky/a", { s3: s3.options });
+  const other = new SummaryWriter("s3://logs/flaky/b", { s3: s3.options });
+  for (let step = 0; step < 10; step++) [writer, other].forEach((w) => w.addScalar("x", step, step));
+  await Promise.all([writer.closeAsync(), other.closeAsync()]);
+  const real = new S3Client({ ...s3.options, forcePathStyle: true });
+  const failures = new Map<string, number>();
+  const flaky = {
+    send: (async (command: { input: { Key?: string } }) => {
+      const key = command.input.Key ?? "";
+      if (command instanceof GetObjectCommand) {
+        const seen = (failures.get(key) ?? 0) + 1;
+        failures.set(key, seen);
+        // Run a: the connection drops twice, then works. Run b: it always drops.
+        if (key.startsWith("flaky/b/") || seen <= 2)
+          throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
+      }
+      return real.send(command as never);
+    }) as S3Client["send"],
+  };
+  const logdir = (await loadLogdirAsync("s3://logs/flaky", {
+    s3: { client: flaky, attempts: 3 },
+  })) as RemoteLogdir;
+  assert.equal(logdir.run("a").scalars.get("x")!.length, 10, "read after two retries");
+  assert.equal(logdir.failures.length, 1);
+  assert.match(logdir.failures[0].object, /^s3:\/\/logs\/flaky\/b\/events\.out\.tfevents\./);
+  assert.match(logdir.failures[0].error, /reading s3:\/\/logs\/flaky\/b\/\S+ failed: .*socket hang up/);
+  assert.equal(logdir.run("b").scalars.size, 0, "nothing half-read");
+  assert.equal([...failures].find(([key]) => key.startsWith("flaky/b/"))![1], 3, "three attempts");
+});

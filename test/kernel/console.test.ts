@@ -1,0 +1,89 @@
+// What jupyter console and front ends ask besides execution, through Python's jupyter_client on the installed
+// kernelspec: input() over the stdin channel, is_complete for multi-line input, inspect (type and doc comment),
+// history. Skipped when the project venv or the build is missing.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { CLI_SOURCE, NOTEBOOKS, ROOT } from "./helpers";
+
+const PYTHON = join(ROOT, ".venv", "bin", "python");
+const BUILT_CLI = join(ROOT, "dist", "kernel-ext", "cli.js");
+
+const SCRIPT = `
+import json
+from jupyter_client.manager import start_new_kernel
+km, kc = start_new_kernel(kernel_name="tensorscope", startup_timeout=120)
+out = {}
+try:
+    prompts = []
+    def answer(msg):
+        prompts.append(msg["content"]["prompt"])
+        kc.input("Ada")
+    results = []
+    def keep(msg):
+        if msg["msg_type"] == "execute_result":
+            results.append(msg["content"]["data"]["text/plain"])
+    code = 'const who = await input("name? ");\\n\`hello \${who}\`'
+    reply = kc.execute_interactive(code, allow_stdin=True, stdin_hook=answer, output_hook=keep, timeout=120)
+    out["input"] = [reply["content"]["status"], prompts, results]
+    errors = []
+    reply = kc.execute_interactive('await input("x")', allow_stdin=False, output_hook=lambda m: errors.append(m["content"].get("ename")) if m["msg_type"] == "error" else None, timeout=60)
+    out["no_stdin"] = [reply["content"]["status"], errors]
+    def ask(method, **kw):
+        getattr(kc, method)(**kw)
+        return kc.get_shell_msg(timeout=60)["content"]
+    out["incomplete"] = ask("is_complete", code="function f() {")
+    out["complete"] = ask("is_complete", code="function f() {}")
+    kc.execute_interactive('/** Doubles a number. */\\nfunction double(n: number): number { return 2 * n; }', timeout=60)
+    out["inspect"] = ask("inspect", code="double(2)", cursor_pos=2)
+    out["history"] = ask("history", hist_access_type="tail", n=2, output=False, raw=True)
+    out["search"] = ask("history", hist_access_type="search", pattern="*double*", output=False, raw=True)
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+print(json.dumps(out))
+`;
+
+test(
+  "jupyter_client: input() through stdin, is_complete, inspect and history",
+  { skip: !existsSync(PYTHON) || !existsSync(BUILT_CLI) },
+  () => {
+    const prefix = mkdtempSync(join(tmpdir(), "tensorscope-console-"));
+    try {
+      const install = spawnSync(process.execPath, [
+        "--import",
+        "tsx",
+        CLI_SOURCE,
+        "kernel",
+        "install",
+        "--prefix",
+        prefix,
+      ]);
+      assert.equal(install.status, 0, String(install.stderr));
+      const run = spawnSync(PYTHON, ["-c", SCRIPT], {
+        cwd: NOTEBOOKS,
+        encoding: "utf8",
+        timeout: 300_000,
+        env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), TENSORSCOPE_QUIET: "1" },
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const out = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}");
+      assert.deepEqual(out.input, ["ok", ["name? "], ["'hello Ada'"]]);
+      assert.deepEqual(out.no_stdin, ["error", ["StdinNotImplementedError"]]);
+      assert.equal(out.incomplete.status, "incomplete");
+      assert.equal(out.complete.status, "complete");
+      assert.equal(out.inspect.found, true);
+      assert.match(out.inspect.data["text/plain"], /function double\(n: number\): number/);
+      assert.match(out.inspect.data["text/plain"], /Doubles a number\./);
+      const sources = (rows: [number, number, string][]) => rows.map((row) => row[2]);
+      assert.equal(out.history.history.length, 2);
+      assert.match(sources(out.history.history).at(-1) ?? "", /function double/);
+      assert.deepEqual(sources(out.search.history).length, 1);
+    } finally {
+      rmSync(prefix, { recursive: true, force: true });
+    }
+  },
+);
