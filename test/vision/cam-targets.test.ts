@@ -122,7 +122,7 @@ test("unknown options are named, with the ones the method knows", () => {
   const model = handModel();
   assert.throws(
     () => new KPCACAM(model, { targetLayer: "feat", kernal: "rbf" } as never),
-    /new KPCACAM: unknown option "kernal"; known: targetLayer, kernel, gamma, degree, coef0/,
+    /new KPCACAM: unknown option "kernal"; known: targetLayer, reshapeTransform, output, kernel, gamma, degree, coef0/,
   );
   const x = inputTensor();
   assert.throws(

@@ -4,6 +4,8 @@
 // The model is run twice through its own nodes: once on the baseline to record every non-linearity's input and
 // output, once on the input under the tape with the rules swapped in (runModel's callLayer hook).
 import { tf } from "../../backend";
+import type { AnyModel } from "../../model";
+import { layersModelOf } from "../layers-only";
 import { layerPaths, runModel, type Layer } from "../graph";
 import { baselineFor, cleanScores, completeness, inputGradients, run, type CallLayer } from "./common";
 import type { SaliencyOptions } from "../saliency";
@@ -234,10 +236,11 @@ function rescaledPool(layer: Layer, x: tf.Tensor, ref: Reference): tf.Tensor {
  * 0 up to rounding for networks of linear layers and element-wise activations (max-pooling may leave some).
  */
 export function deepLift(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   input: tf.Tensor,
   options: DeepLiftOptions = {},
 ): SaliencyResult {
+  const model = layersModelOf(anyModel, "deepLift");
   const kinds = checkSupported(model);
   return run(model, input, options, "DeepLift (rescale)", (p) => {
     const base = baselineFor(p.x, options.baseline);

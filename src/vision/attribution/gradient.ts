@@ -1,6 +1,8 @@
 // captum's gradient attributions beyond plain gradients: InputXGradient and GradientShap. Both return the
 // SaliencyResult of the other saliency methods (attributions shaped like the input, a picture per sample).
 import { tf } from "../../backend";
+import type { AnyModel } from "../../model";
+import { layersModelOf } from "../layers-only";
 import { seededRandom } from "../../data/seeded-random";
 import { runModel } from "../graph";
 import { batchGradients, checkCount, cleanScores, inputGradients, range, run } from "./common";
@@ -9,10 +11,11 @@ import type { SaliencyResult } from "../saliency-result";
 
 /** Input × Gradient (Shrikumar et al. 2016): x ⊙ ∂y/∂x, one backward pass. */
 export function inputXGradient(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   input: tf.Tensor,
   options: SaliencyOptions = {},
 ): SaliencyResult {
+  const model = layersModelOf(anyModel, "inputXGradient");
   return run(model, input, options, "InputXGradient", (p) => {
     const grads = batchGradients(model, p);
     const attributions = tf.tidy(() => tf.mul(p.x, grads) as tf.Tensor4D);
@@ -41,10 +44,11 @@ export interface GradientShapOptions extends SaliencyOptions {
  * Σ attributions − (f(x + ε) − f(b)), captum's convergence delta (its expectation is 0).
  */
 export function gradientShap(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   input: tf.Tensor,
   options: GradientShapOptions = {},
 ): SaliencyResult {
+  const model = layersModelOf(anyModel, "gradientShap");
   const draws = checkCount(options.samples, 5, "samples");
   const batchSize = checkCount(options.batchSize, 16, "batchSize");
   const stdevs = options.stdevs ?? 0;

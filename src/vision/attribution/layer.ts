@@ -3,6 +3,8 @@
 // the network seeing the real input; Layer Conductance integrates along the input path and sums
 // ∂y/∂A(xᵢ) · (A(xᵢ₊₁) − A(xᵢ)) over the path's points. Both report captum's convergence delta.
 import { tf } from "../../backend";
+import type { AnyModel } from "../../model";
+import { layersModelOf } from "../layers-only";
 import { resolveLayer, runModel, type Layer, type LayerRef } from "../graph";
 import { quadrature, type IntegrationMethod } from "../quadrature";
 import { baselineFor, checkCount, completeness, range, run, type Prepared } from "./common";
@@ -54,10 +56,11 @@ function gradientsAt(
 
 /** Layer Integrated Gradients: (A(x) − A(x′)) ⊙ ∫₀¹ ∂y/∂A at A(x′) + α(A(x) − A(x′)) dα. */
 export function layerIntegratedGradients(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   input: tf.Tensor,
   options: LayerAttributionOptions,
 ): SaliencyResult {
+  const model = layersModelOf(anyModel, "layerIntegratedGradients");
   const layer = layerOf(model, options, "layerIntegratedGradients");
   const steps = checkCount(options.steps, 50, "steps");
   const batchSize = checkCount(options.batchSize, 16, "batchSize");
@@ -107,10 +110,11 @@ export function layerIntegratedGradients(
  * integration method); attribution = Σᵢ ∂y/∂A(xᵢ) ⊙ (A(xᵢ₊₁) − A(xᵢ)).
  */
 export function layerConductance(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   input: tf.Tensor,
   options: LayerAttributionOptions,
 ): SaliencyResult {
+  const model = layersModelOf(anyModel, "layerConductance");
   const layer = layerOf(model, options, "layerConductance");
   const steps = checkCount(options.steps, 50, "steps");
   const batchSize = checkCount(options.batchSize, 16, "batchSize");

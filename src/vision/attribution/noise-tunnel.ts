@@ -4,7 +4,8 @@
 // same class.
 import { tf } from "../../backend";
 import { tfjsSeed } from "../../data/seeded-random";
-import { runModel } from "../graph";
+import { inspectModel, type AnyModel } from "../../model";
+import { resolveOutput, runScored } from "../../model/score-source";
 import { batchInput } from "../model-input";
 import { SaliencyResult } from "../saliency-result";
 import { checkCount, range } from "./common";
@@ -26,7 +27,7 @@ export interface NoiseTunnelOptions {
 
 /** Any attribution function with the saliency signature (integratedGradients, deepLift, occlusion, …). */
 export type AttributionMethod<O extends SaliencyOptions> = (
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: O,
 ) => SaliencyResult;
@@ -70,7 +71,7 @@ interface Tunnel<O extends SaliencyOptions> {
 }
 
 function tunnelled<O extends SaliencyOptions>(
-  model: tf.LayersModel,
+  model: AnyModel,
   x: tf.Tensor4D,
   options: O,
   t: Tunnel<O>,
@@ -112,13 +113,16 @@ function tunnelled<O extends SaliencyOptions>(
 
 /** Classes (given or the top ones) and clean scores, from one forward pass. */
 function cleanTargets(
-  model: tf.LayersModel,
+  model: AnyModel,
   x: tf.Tensor4D,
   options: SaliencyOptions,
 ): [number[] | null, number[]] {
   let classes: number[] | null = null;
+  const m = inspectModel(model, "noiseTunnel");
+  const source = resolveOutput(m, options.output);
   const scores = tf.tidy(() => {
-    const [output] = runModel(model, x).outputs;
+    const { scored: output, captured } = runScored(m, [x], source);
+    tf.dispose(captured);
     const given =
       typeof options.targets === "number"
         ? new Array<number>(x.shape[0]).fill(options.targets)

@@ -3,6 +3,8 @@
 // perturbed (occlusion: averaged over the windows covering each element). Perturbed copies of every sample are
 // run `perturbationsPerEval` at a time in one model call, which is what makes this fast on the native backend.
 import { tf } from "../../backend";
+import type { AnyModel } from "../../model";
+import { layersModelOf } from "../layers-only";
 import { runModel } from "../graph";
 import { checkCount, cleanScores, run, type Prepared } from "./common";
 import type { SaliencyOptions } from "../saliency";
@@ -30,11 +32,8 @@ type Perturbation = Int32Array;
  * per dimension, the last window cut at the border); attribution of an element = mean over the windows covering it
  * of f(x) − f(x with the window set to the baseline).
  */
-export function occlusion(
-  model: tf.LayersModel,
-  input: tf.Tensor,
-  options: OcclusionOptions,
-): SaliencyResult {
+export function occlusion(anyModel: AnyModel, input: tf.Tensor, options: OcclusionOptions): SaliencyResult {
+  const model = layersModelOf(anyModel, "occlusion");
   if (!options || !Array.isArray(options.window)) {
     throw new TypeError("occlusion needs { window: [height, width] } or [height, width, channels]");
   }
@@ -59,10 +58,11 @@ export interface FeatureAblationOptions extends PerturbationOptions {
 
 /** Feature ablation: attribution of each element = f(x) − f(x with its whole feature group set to the baseline). */
 export function featureAblation(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   input: tf.Tensor,
   options: FeatureAblationOptions = {},
 ): SaliencyResult {
+  const model = layersModelOf(anyModel, "featureAblation");
   return run(model, input, options, "FeatureAblation", (p) => {
     const groups = featureGroups(p.x.shape as [number, number, number, number], options.featureMask);
     return { attributions: ablate(model, p, options, (b) => groups(b), "sum") };

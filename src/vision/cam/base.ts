@@ -64,6 +64,32 @@ export interface ComputeOptions {
 
 const COMPUTE_OPTIONS = ["targets", "augSmooth", "eigenSmooth"];
 
+/**
+ * Constructor options of the CAM family's methods. Comparing methods means passing one options object to each
+ * (`for (const Method of Object.values(CAM_METHODS))`), so a sibling's option is let through unused; any other
+ * name is an error (a typo such as "kernal", or another library's spelling).
+ */
+const FAMILY_OPTIONS = [
+  "batchSize",
+  "onProgress",
+  "maxChannels",
+  "k",
+  "kernel",
+  "gamma",
+  "degree",
+  "coef0",
+  "seed",
+  "components",
+  "classifier",
+  "labels",
+  "topK",
+  "iterations",
+  "baseMethod",
+  "baseOptions",
+  "alpha",
+  "comparisonCategories",
+];
+
 /** What a method sees: the batch, the layer's activations, gradients of the summed target scores, the targets. */
 export interface CamContext {
   /** The image input the maps are drawn over (a model's first 4-D input), batched. */
@@ -131,6 +157,7 @@ export abstract class BaseCAM {
       options,
       ["targetLayer", "reshapeTransform", "output", ...this.optionNames()],
       `new ${this.constructor.name}`,
+      FAMILY_OPTIONS,
     );
     this.model = inspectModel(model, this.constructor.name);
     this.imageInput = imageInputOf(this.model, this.constructor.name);

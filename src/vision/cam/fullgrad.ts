@@ -110,7 +110,7 @@ export class FullGrad extends BaseCAM {
     eigenSmooth: boolean,
   ): Explanation {
     const x = inputs[this.imageInput] as tf.Tensor4D;
-    const pass = this.gradientsAtTaps(x, targets);
+    const pass = this.gradientsAtTaps(inputs, targets);
     const size: [number, number] = [x.shape[1], x.shape[2]];
     try {
       const raw = tf.tidy(() => {
@@ -150,7 +150,8 @@ export class FullGrad extends BaseCAM {
   }
 
   /** ∂y/∂x and ∂y/∂z at every bias layer, from one forward and one backward pass. */
-  private gradientsAtTaps(x: tf.Tensor4D, targets: CamTargets | undefined) {
+  private gradientsAtTaps(inputs: tf.Tensor[], targets: CamTargets | undefined) {
+    const x = inputs[this.imageInput];
     const batch = x.shape[0];
     const taps = this.biasLayers.map((layer) => {
       const shape = layer.outputShape as (number | null)[];
@@ -163,9 +164,11 @@ export class FullGrad extends BaseCAM {
     });
     let output: tf.Tensor | undefined;
     let resolved: ResolvedTargets | undefined;
+    // the image input is differentiated; any other input is held constant
     const all = tf.grads((input: tf.Tensor, ...zeros: tf.Tensor[]) => {
+      const fed = inputs.map((t, i) => (i === this.imageInput ? input : t));
       const tapped = new Set<Layer>();
-      const outputs = runModel(this.source, input, {
+      const outputs = runModel(this.source, fed, {
         callLayer: (layer, inputs, defaultCall) => {
           const i = this.biasLayers.indexOf(layer);
           if (i < 0 || tapped.has(layer)) return defaultCall();
