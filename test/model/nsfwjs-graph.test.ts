@@ -14,6 +14,8 @@ import {
   smoothGrad,
   guidedBackprop,
   integratedGradients,
+  deepLift,
+  noiseTunnel,
 } from "../../src/index";
 import { inspectModel } from "../../src/model";
 import { normalizeAndResize } from "../../src/vision/cam/base";
@@ -173,6 +175,14 @@ test("the saliency family on the GraphModel; guided backprop gates the fused Rel
   assert.equal(ig.delta?.length, 1);
   tf.dispose(byHand);
   [vanilla, guided, smooth, ig].forEach((r) => r.dispose());
+  // captum's additions walk a LayersModel's layers: refused here with a reason; noiseTunnel wraps any method
+  assert.throws(() => deepLift(g, x, { targets: 1 }), /deepLift works on LayersModels only .*a GraphModel/);
+  const tunnelled = noiseTunnel(vanillaGradients, { samples: 2, stdevs: 0.1 })(g, x, {
+    targets: 1,
+    output: LOGITS,
+  });
+  assert.deepEqual(tunnelled.attributions.shape, [1, 224, 224, 3]);
+  tunnelled.dispose();
   assert.equal(tf.memory().numTensors, start);
 });
 

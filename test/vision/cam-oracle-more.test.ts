@@ -376,6 +376,37 @@ test("DeepFeatureFactorization: concepts × maps reconstruct the activations; a 
   x.dispose();
 });
 
+test("DeepFeatureFactorization: a classifier node scores concepts as its kernel and bias do", () => {
+  const input = tf.input({ shape: [4, 4, 1] });
+  const feat = tf.layers
+    .conv2d({ filters: 3, kernelSize: 1, activation: "relu", name: "feat", kernelInitializer: "ones" })
+    .apply(input) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(feat) as tf.SymbolicTensor;
+  const head = tf.layers.dense({ units: 2, name: "head", activation: "softmax" });
+  const model = tf.model({ inputs: input, outputs: head.apply(pooled) as tf.SymbolicTensor });
+  head.setWeights([tf.tensor2d([1, -1, 2, 0, -1, 3], [3, 2]), tf.tensor1d([0.5, -0.5])]);
+  const x = tf.randomUniform([2, 4, 4, 1], 0, 1, "float32", 3);
+  const [kernel, bias] = head.getWeights();
+  const options = { targetLayer: "feat", components: 2, iterations: 50 };
+  const byNode = new DeepFeatureFactorization(model, { ...options, classifier: "head" }).compute(x);
+  const byHand = new DeepFeatureFactorization(model, {
+    ...options,
+    classifier: (concepts) => tf.add(tf.matMul(concepts, kernel), bias),
+  }).compute(x);
+  const scores = byNode.conceptScores as number[][];
+  assert.equal(scores.length, 2);
+  scores
+    .flat()
+    .forEach((v, i) => assert.ok(Math.abs(v - (byHand.conceptScores as number[][]).flat()[i]) < 1e-6));
+  assert.throws(
+    () => new DeepFeatureFactorization(model, { ...options, classifier: "feat" }),
+    /the DFF classifier "feat" has no 2-D kernel/,
+  );
+  byNode.dispose();
+  byHand.dispose();
+  x.dispose();
+});
+
 test("every method in CAM_METHODS has an oracle test here or in cam-oracle.test.ts", () => {
   const covered = [
     ...["GradCAM", "GradCAMPlusPlus", "XGradCAM", "HiResCAM", "LayerCAM", "EigenCAM", "EigenGradCAM"],
