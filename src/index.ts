@@ -94,8 +94,39 @@ export {
   EigenGradCAM,
   ScoreCAM,
   AblationCAM,
+  GradCAMElementWise,
+  FullGrad,
+  KPCACAM,
+  ShapleyCAM,
+  FinerCAM,
+  FEM,
+  SegEigenCAM,
+  RandomCAM,
+  RefineCAM,
+  DeepFeatureFactorization,
+  DffResult,
   CamResult,
   CAM_METHODS,
+  classifierOutputTarget,
+  classifierOutputSoftmaxTarget,
+  classifierOutputReST,
+  binaryClassifierOutputTarget,
+  semanticSegmentationTarget,
+  boxScoreTarget,
+  finerWeightedTarget,
+  guidedGradCam,
+  camMultImageConfidenceChange,
+  dropInConfidence,
+  increaseInConfidence,
+  complexity,
+  coherency,
+  arcc,
+  noisyLinearImputation,
+  roadMostRelevantFirst,
+  roadLeastRelevantFirst,
+  roadMostRelevantFirstAverage,
+  roadLeastRelevantFirstAverage,
+  roadCombined,
   tokensToGrid,
 } from "./vision/cam";
 export type {
@@ -107,6 +138,25 @@ export type {
   CamTargets,
   PerturbationCamOptions,
   ScoreCamOptions,
+  CamTarget,
+  FemOptions,
+  KpcaCamOptions,
+  KernelName,
+  RandomCamOptions,
+  FullGradOptions,
+  FinerCamOptions,
+  RefineCamOptions,
+  BaseCamConstructor,
+  DffOptions,
+  Factorization,
+  BoxScoreTargetOptions,
+  GuidedGradCamOptions,
+  ConfidenceOptions,
+  ArccOptions,
+  ArccScores,
+  ImputationOptions,
+  RoadOptions,
+  RoadAverageOptions,
   ReshapeTransform,
   TokenGridOptions,
 } from "./vision/cam";
@@ -128,10 +178,60 @@ export type {
   IntegratedGradientsOptions,
 } from "./vision/saliency";
 export { SaliencyResult } from "./vision/saliency-result";
+// captum's attributions (src/vision/attribution/): same SaliencyResult
+export {
+  inputXGradient,
+  gradientShap,
+  occlusion,
+  featureAblation,
+  deepLift,
+  noiseTunnel,
+  layerConductance,
+  layerIntegratedGradients,
+} from "./vision/attribution";
+export type {
+  GradientShapOptions,
+  PerturbationOptions,
+  OcclusionOptions,
+  FeatureAblationOptions,
+  DeepLiftOptions,
+  NoiseTunnelOptions,
+  NoiseTunnelType,
+  AttributionMethod,
+  LayerAttributionOptions,
+} from "./vision/attribution";
 export type { IntegrationMethod } from "./vision/quadrature";
 export { gradientAscent, AscentResult } from "./vision/feature-vis";
 export type { AscentObjective, AscentProgress, GradientAscentOptions } from "./vision/feature-vis";
 export type { Parameterization } from "./vision/feature-vis-param";
+// lucent's feature visualisation and FlashTorch's deepdream (src/vision/lucent/)
+export {
+  Objective,
+  sumObjectives,
+  neuron,
+  channel,
+  direction,
+  diversity,
+  l1,
+  l2,
+  totalVariation,
+  pad,
+  jitter,
+  randomScale,
+  randomRotate,
+  standardTransforms,
+  compose,
+  renderVis,
+  deepdream,
+  LowresParam,
+} from "./vision/lucent";
+export type {
+  ObjectiveContext,
+  PenaltyTarget,
+  Transform,
+  RenderOptions,
+  DeepDreamOptions,
+} from "./vision/lucent";
 export { overlay } from "./image/overlay";
 export type { OverlayOptions } from "./image/overlay";
 export { tensorImage, heatmapImage } from "./image/tensor-image";

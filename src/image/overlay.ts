@@ -14,12 +14,28 @@ import { ImageView } from "./view";
 export interface OverlayOptions {
   /** Weight of the heatmap, in [0, 1]; the image gets 1 − alpha. Default 0.5. */
   alpha?: number;
+  /** pytorch-grad-cam's image_weight: the image's weight, i.e. 1 − alpha (give one of the two). */
+  imageWeight?: number;
   /** Default "jet", as pytorch-grad-cam. */
   colormap?: ColormapName | Colormap;
   /** Divide by the brightest value, as show_cam_on_image does (default true). */
   rescale?: boolean;
   /** Enlarge the picture by this whole factor, each pixel a crisp square (default 1: the image's own size). */
   scale?: number;
+}
+
+/** The heatmap's weight from `alpha` or pytorch-grad-cam's `imageWeight` (= 1 − alpha). */
+function alphaOf(options: OverlayOptions): number {
+  if (options.alpha !== undefined && options.imageWeight !== undefined) {
+    throw new TypeError("overlay takes alpha or imageWeight (= 1 − alpha), not both");
+  }
+  if (options.imageWeight !== undefined) {
+    if (!(options.imageWeight >= 0 && options.imageWeight <= 1)) {
+      throw new RangeError(`overlay imageWeight must be in [0, 1], got ${options.imageWeight}`);
+    }
+    return 1 - options.imageWeight;
+  }
+  return options.alpha ?? 0.5;
 }
 
 function checkAlpha(alpha: number): void {
@@ -44,7 +60,7 @@ function camValues(cam: tf.Tensor, height: number, width: number): Float32Array 
 
 /** Blends the map over the image (both [0, 1] valued) and returns the RGBA pixels. */
 export function overlayToRgba(image: tf.Tensor, cam: tf.Tensor, options: OverlayOptions = {}): RgbaImage {
-  const alpha = options.alpha ?? 0.5;
+  const alpha = alphaOf(options);
   checkAlpha(alpha);
   const [h, w, c] = imageShape(image.shape, "overlay image");
   const pixels = image.dataSync();
@@ -94,7 +110,7 @@ export function overlay(image: tf.Tensor, cam: tf.Tensor, options: OverlayOption
     throw new RangeError(`overlay scale must be a whole number >= 1, got ${scale}`);
   }
   const rgba = enlargeRgba(overlayToRgba(image, cam, options), scale);
-  const alpha = options.alpha ?? 0.5;
+  const alpha = alphaOf(options);
   const enlarged = scale > 1 ? `, enlarged ${scale}x` : "";
   return new ImageView(
     rgba,

@@ -14,6 +14,8 @@ import {
   smoothGrad,
   guidedBackprop,
   integratedGradients,
+  deepLift,
+  noiseTunnel,
 } from "../../src/index";
 import { inspectModel } from "../../src/model";
 import { normalizeAndResize } from "../../src/vision/cam/base";
@@ -139,6 +141,11 @@ test("every CAM method runs on the GraphModel, without leaks", () => {
   const start = tf.memory().numTensors;
   for (const [name, Method] of Object.entries(CAM_METHODS)) {
     const options = { targetLayer: "Conv_1/Relu6", output: LOGITS, maxChannels: 4, batchSize: 256 };
+    if (name === "FullGrad") {
+      // FullGrad taps every bias layer inside the layer walker: LayersModels only, a clear error here
+      assert.throws(() => new Method(g, options), /FullGrad works on LayersModels only .*a GraphModel/);
+      continue;
+    }
     const result = new Method(g, options).compute(x, { targets: [1] });
     assert.deepEqual(result.heatmap.shape, [1, 224, 224], name);
     const values = result.heatmap.dataSync();
@@ -168,6 +175,14 @@ test("the saliency family on the GraphModel; guided backprop gates the fused Rel
   assert.equal(ig.delta?.length, 1);
   tf.dispose(byHand);
   [vanilla, guided, smooth, ig].forEach((r) => r.dispose());
+  // captum's additions walk a LayersModel's layers: refused here with a reason; noiseTunnel wraps any method
+  assert.throws(() => deepLift(g, x, { targets: 1 }), /deepLift works on LayersModels only .*a GraphModel/);
+  const tunnelled = noiseTunnel(vanillaGradients, { samples: 2, stdevs: 0.1 })(g, x, {
+    targets: 1,
+    output: LOGITS,
+  });
+  assert.deepEqual(tunnelled.attributions.shape, [1, 224, 224, 3]);
+  tunnelled.dispose();
   assert.equal(tf.memory().numTensors, start);
 });
 

@@ -133,7 +133,10 @@ function assertClose(actual: ArrayLike<number>, expected: number[], what: string
   }
 }
 
-const METHODS: Record<string, CamConstructor> = CAM_METHODS;
+// The methods added later have their oracles in cam-oracle-more.test.ts.
+const METHODS: Record<string, CamConstructor> = Object.fromEntries(
+  Object.entries(CAM_METHODS as Record<string, CamConstructor>).filter(([name]) => name in ORACLES),
+);
 
 const topClass = (x: number[]) => (score(activations(x), 1) > score(activations(x), 0) ? 1 : 0);
 

@@ -1,7 +1,7 @@
 // Gradient CAMs: each states only how it weights the target layer's activations A with the gradients g = dy/dA
 // (formulas as in pytorch-grad-cam; sums over spatial positions i,j unless stated; k = channel).
 import { tf } from "../../backend";
-import { BaseCAM, ChannelWeightCAM, type CamContext } from "./base";
+import { BaseCAM, ChannelWeightCAM, reduceChannels, type CamContext } from "./base";
 
 function gradientsOf(context: CamContext): tf.Tensor4D {
   if (!context.gradients) throw new Error("internal: a gradient method ran without gradients");
@@ -47,7 +47,10 @@ export class XGradCAM extends ChannelWeightCAM {
 export class HiResCAM extends BaseCAM {
   protected readonly usesGradients = true;
   protected layerMap(context: CamContext): tf.Tensor3D {
-    return tf.sum(tf.mul(gradientsOf(context), context.activations), 3) as tf.Tensor3D;
+    return reduceChannels(
+      tf.mul(gradientsOf(context), context.activations) as tf.Tensor4D,
+      context.eigenSmooth,
+    );
   }
 }
 
@@ -55,6 +58,9 @@ export class HiResCAM extends BaseCAM {
 export class LayerCAM extends BaseCAM {
   protected readonly usesGradients = true;
   protected layerMap(context: CamContext): tf.Tensor3D {
-    return tf.sum(tf.mul(tf.relu(gradientsOf(context)), context.activations), 3) as tf.Tensor3D;
+    return reduceChannels(
+      tf.mul(tf.relu(gradientsOf(context)), context.activations) as tf.Tensor4D,
+      context.eigenSmooth,
+    );
   }
 }

@@ -52,6 +52,10 @@ abstract class PerturbationCAM extends ChannelWeightCAM {
     this.onProgress = options.onProgress;
   }
 
+  protected override optionNames(): string[] {
+    return ["batchSize", "onProgress", "maxChannels"];
+  }
+
   /** Target scores [n] of one chunk of jobs. */
   protected abstract scoreJobs(context: CamContext, jobs: Job[]): tf.Tensor1D;
 

@@ -5,8 +5,20 @@ import { tf } from "../../backend";
 import { inspectModel, type AnyModel } from "../../model";
 import { classCountOfSource, resolveOutput } from "../../model/score-source";
 
-/** A class index per sample, or a function from the model output [n, ...] to one score per row [n]. */
-export type CamTargets = number[] | ((output: tf.Tensor) => tf.Tensor);
+/**
+ * pytorch-grad-cam's model target: scores ONE sample's output (no batch axis) as a scalar, so that each image can
+ * have its own. `category` (when it has one) is reported as the class explained.
+ */
+export interface CamTarget {
+  (output: tf.Tensor): tf.Tensor;
+  category?: number;
+}
+
+/**
+ * Per sample, a class index or a target function of that sample's output (pytorch-grad-cam's list of targets);
+ * or one function from the batched output [n, ...] to one score per row [n].
+ */
+export type CamTargets = (number | CamTarget)[] | ((output: tf.Tensor) => tf.Tensor);
 
 /** Targets made concrete for one batch: the classes used (null for a function) and a row scorer. */
 export interface ResolvedTargets {
@@ -33,6 +45,7 @@ export function checkTargets(
     );
   }
   targets.forEach((c, i) => {
+    if (typeof c === "function") return;
     const outside = classCount !== null && (c < 0 || c >= classCount);
     if (!Number.isInteger(c) || c < 0 || outside) {
       const range = classCount === null ? "a non-negative integer" : `an integer in 0..${classCount - 1}`;
@@ -50,12 +63,14 @@ export function classCountOf(model: AnyModel): number | null {
 export function resolveTargets(targets: CamTargets | undefined, output: tf.Tensor): ResolvedTargets {
   if (typeof targets === "function")
     return { classes: null, score: (out, samples) => callTarget(targets, out, samples) };
+  if (targets?.some((t) => typeof t === "function")) return perSampleTargets(targets);
   if (targets === undefined && output.rank !== 2) {
     throw new Error(
       `the default target (the top class) needs a [batch, classes] output; this model outputs [${output.shape}]: pass targets as a function`,
     );
   }
-  const classes = targets ?? Array.from(tf.tidy(() => tf.argMax(output, 1).dataSync()));
+  const classes =
+    (targets as number[] | undefined) ?? Array.from(tf.tidy(() => tf.argMax(output, 1).dataSync()));
   const classCount = output.shape[1] ?? 0;
   return {
     classes,
@@ -79,4 +94,42 @@ function callTarget(fn: (output: tf.Tensor) => tf.Tensor, out: tf.Tensor, sample
     );
   }
   return scores as tf.Tensor1D;
+}
+
+/** A list with target functions: each row is scored by its own sample's target, one sample's output at a time. */
+function perSampleTargets(targets: (number | CamTarget)[]): ResolvedTargets {
+  const categories = targets.map((t) => (typeof t === "number" ? t : t.category));
+  const classes = categories.every((c) => c !== undefined) ? (categories as number[]) : null;
+  return {
+    classes,
+    score: (out, samples) =>
+      tf.tidy(() => {
+        const rows = samples.map((s, r) => {
+          const row = tf.squeeze(tf.slice(out, r, 1), [0]);
+          const target = targets[s];
+          return typeof target === "number" ? pick(row, target) : callSampleTarget(target, row, s);
+        });
+        return tf.stack(rows) as tf.Tensor1D;
+      }),
+  };
+}
+
+function pick(row: tf.Tensor, category: number): tf.Tensor {
+  if (row.rank !== 1) {
+    throw new Error(
+      `a class index target needs a [batch, classes] output; a sample's output is [${row.shape}]`,
+    );
+  }
+  return tf.sum(tf.mul(row, tf.oneHot([category], row.shape[0]).reshape([row.shape[0]])));
+}
+
+function callSampleTarget(target: CamTarget, row: tf.Tensor, sample: number): tf.Tensor {
+  const score = target(row);
+  if (!(score instanceof tf.Tensor) || score.size !== 1) {
+    const got = score instanceof tf.Tensor ? `shape [${score.shape}]` : typeof score;
+    throw new Error(
+      `the target of sample ${sample} must return one score (a scalar) for that sample's output [${row.shape}]; got ${got}`,
+    );
+  }
+  return score.reshape([]);
 }

@@ -1,0 +1,135 @@
+// The newer CAM methods and captum's occlusion, against anchors measured in the same run (ratios):
+// (1) gradient CAMs and FullGrad vs one forward + backward to the target layer, ResNet-18 224² batch 4;
+// (2) occlusion 15×15, stride 8, 224²: batched windows vs one window at a time;
+// (3) KPCACAM and DeepFeatureFactorization on layer4 of ResNet-18 at batch 4 (absolute time, target < 2 s).
+//   npm run bench -- cam-extra
+import { cpus, loadavg } from "node:os";
+import {
+  tf,
+  selectBackend,
+  models,
+  GradCAM,
+  GradCAMElementWise,
+  ShapleyCAM,
+  SegEigenCAM,
+  FinerCAM,
+  FullGrad,
+  KPCACAM,
+  DeepFeatureFactorization,
+  occlusion,
+  type CamConstructor,
+} from "../src/index";
+import { runModel } from "../src/vision/graph";
+
+const backend = selectBackend({ quiet: true }).choice;
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+function timeOnce(run: () => { dispose(): void } | tf.Tensor): number {
+  const start = performance.now();
+  const result = run();
+  const ms = performance.now() - start;
+  result.dispose();
+  return ms;
+}
+
+/** Anchor and candidate alternately (the load drifts), after a warm-up of each; medians and median ratio. */
+function versus(reps: number, anchor: () => tf.Tensor, candidate: () => { dispose(): void }) {
+  timeOnce(anchor);
+  timeOnce(candidate);
+  const pairs = Array.from({ length: reps }, () => [timeOnce(anchor), timeOnce(candidate)]);
+  return {
+    anchor: median(pairs.map((p) => p[0])),
+    candidate: median(pairs.map((p) => p[1])),
+    ratio: median(pairs.map((p) => p[1] / p[0])),
+  };
+}
+
+console.log(
+  `${backend}, ${cpus().length} cpus (${cpus()[0]?.model}), load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
+const model = models.resnet18({ inputShape: [224, 224, 3], classes: 10 });
+const x = tf.randomUniform([4, 224, 224, 3], 0, 1, "float32", 1) as tf.Tensor4D;
+const oneHot = tf.oneHot([0, 1, 2, 3], 10);
+
+// The anchor: forward to layer4, then forward and backward of the rest with layer4's output substituted, the
+// gradient taken with respect to it: exactly "one forward + backward to the target layer".
+const toLayer4 = () =>
+  tf.tidy(() => {
+    const a = runModel(model, x, { capture: ["layer4"], stopAfterCapture: true }).captured[0];
+    const g = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.mul(runModel(model, x, { substitute: { layer: "layer4", value: t } }).outputs[0], oneHot)),
+    )(a);
+    g.dataSync();
+    return g;
+  });
+console.log("\n#### Gradient CAMs vs one forward + backward to layer4 (resnet18, 4x224x224x3), 5 pairs\n");
+console.log("| method | method ms (median) | anchor ms | ratio (median of pairs) | target |");
+console.log("|---|---|---|---|---|");
+const cases: [string, CamConstructor, number][] = [
+  ["GradCAM", GradCAM, 1.3],
+  ["GradCAMElementWise", GradCAMElementWise, 1.3],
+  ["ShapleyCAM", ShapleyCAM, 1.3],
+  ["SegEigenCAM", SegEigenCAM, 1.3],
+  ["FinerCAM (GradCAM)", FinerCAM, 1.3],
+  ["FullGrad", FullGrad as unknown as CamConstructor, 3],
+];
+for (const [name, Method, target] of cases) {
+  const cam = new Method(model, { targetLayer: "layer4" });
+  const r = versus(5, toLayer4, () => cam.compute(x));
+  console.log(
+    `| ${name} | ${r.candidate.toFixed(0)} | ${r.anchor.toFixed(0)} | ${r.ratio.toFixed(2)} | ≤ ${target} |`,
+  );
+}
+
+// FullGrad needs the gradient at the input: against one forward + backward to the input as well
+const toInput = () => {
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(runModel(model, t).outputs[0], oneHot)))(x);
+  g.dataSync();
+  return g;
+};
+const fullGrad = new FullGrad(model);
+const full = versus(5, toInput, () => fullGrad.compute(x));
+console.log(
+  `| FullGrad vs forward + backward to the input | ${full.candidate.toFixed(0)} | ${full.anchor.toFixed(0)} | ${full.ratio.toFixed(2)} | ≤ 3 |`,
+);
+
+console.log("\n#### KPCACAM and DeepFeatureFactorization on layer4 (resnet18, 4x224x224x3), median of 3\n");
+console.log("| method | ms | target |");
+console.log("|---|---|---|");
+for (const [name, make] of [
+  ["KPCACAM (sigmoid kernel)", () => new KPCACAM(model, { targetLayer: "layer4" })],
+  [
+    "DeepFeatureFactorization (5 concepts, 200 iterations)",
+    () => new DeepFeatureFactorization(model, { targetLayer: "layer4" }),
+  ],
+] as [string, () => { compute(x: tf.Tensor): { dispose(): void } }][]) {
+  const method = make();
+  timeOnce(() => method.compute(x));
+  const ms = median([0, 1, 2].map(() => timeOnce(() => method.compute(x))));
+  console.log(`| ${name} | ${ms.toFixed(0)} | < 2000 |`);
+}
+tf.dispose([x, oneHot]);
+
+console.log(
+  "\n#### occlusion 15x15, stride 8 on 1x224x224x3 (784 windows): batched vs one window at a time\n",
+);
+const one = tf.randomUniform([1, 224, 224, 3], 0, 1, "float32", 2) as tf.Tensor4D;
+const run = (perturbationsPerEval: number) => () =>
+  occlusion(model, one, { targets: [0], window: [15, 15], strides: 8, perturbationsPerEval });
+const single = process.env.OCCLUSION_SKIP ? NaN : timeOnce(run(1));
+console.log("| perturbationsPerEval | ms | speed-up over one window at a time | target |");
+console.log("|---|---|---|---|");
+console.log(`| 1 (anchor) | ${single.toFixed(0)} | 1.0x | |`);
+for (const n of process.env.OCCLUSION_SKIP ? [] : [16, 64]) {
+  const ms = timeOnce(run(n));
+  console.log(`| ${n} | ${ms.toFixed(0)} | ${(single / ms).toFixed(1)}x | ≥ 3x |`);
+}
+one.dispose();
+model.dispose();
+console.log(
+  `\nload average after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);

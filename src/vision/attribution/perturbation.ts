@@ -1,0 +1,215 @@
+// captum's perturbation attributions: Occlusion (a sliding window replaced by a baseline) and FeatureAblation
+// (groups of a feature mask replaced by a baseline). Attribution = f(x) − f(perturbed), spread over what was
+// perturbed (occlusion: averaged over the windows covering each element). Perturbed copies of every sample are
+// run `perturbationsPerEval` at a time in one model call, which is what makes this fast on the native backend.
+import { tf } from "../../backend";
+import type { AnyModel } from "../../model";
+import { layersModelOf } from "../layers-only";
+import { runModel } from "../graph";
+import { checkCount, cleanScores, run, type Prepared } from "./common";
+import type { SaliencyOptions } from "../saliency";
+import type { SaliencyResult } from "../saliency-result";
+
+export interface PerturbationOptions extends SaliencyOptions {
+  /** What perturbed elements become: a constant, one sample [H, W, C] or the batch (default 0, captum's). */
+  baseline?: number | tf.Tensor;
+  /** Perturbed copies per sample and model call (default 32; captum's perturbations_per_eval, which defaults to 1). */
+  perturbationsPerEval?: number;
+}
+
+export interface OcclusionOptions extends PerturbationOptions {
+  /** The window: [height, width] (all channels) or [height, width, channels]. */
+  window: number[];
+  /** Steps between windows, per dimension or one for all (default 1, captum's). */
+  strides?: number | number[];
+}
+
+/** One perturbation: the elements (flat indices into a sample) it replaces. */
+type Perturbation = Int32Array;
+
+/**
+ * Occlusion (Zeiler & Fergus 2014): slide `window` over each sample by `strides` (captum's positions: ⌈(d − w)/s⌉ + 1
+ * per dimension, the last window cut at the border); attribution of an element = mean over the windows covering it
+ * of f(x) − f(x with the window set to the baseline).
+ */
+export function occlusion(anyModel: AnyModel, input: tf.Tensor, options: OcclusionOptions): SaliencyResult {
+  const model = layersModelOf(anyModel, "occlusion");
+  if (!options || !Array.isArray(options.window)) {
+    throw new TypeError("occlusion needs { window: [height, width] } or [height, width, channels]");
+  }
+  return run(model, input, options, `Occlusion (window ${options.window.join("x")})`, (p) => {
+    const windows = slidingWindows(
+      p.x.shape.slice(1) as [number, number, number],
+      options.window,
+      options.strides,
+    );
+    return { attributions: ablate(model, p, options, () => windows, "mean") };
+  });
+}
+
+export interface FeatureAblationOptions extends PerturbationOptions {
+  /**
+   * Integer feature ids: elements with the same id are ablated together. Shaped like one sample [H, W, C], one
+   * sample's pixels [H, W] (all channels together), or per sample [B, H, W] / [B, H, W, C]. Default: every
+   * element alone (captum's default; one model row per element).
+   */
+  featureMask?: tf.Tensor;
+}
+
+/** Feature ablation: attribution of each element = f(x) − f(x with its whole feature group set to the baseline). */
+export function featureAblation(
+  anyModel: AnyModel,
+  input: tf.Tensor,
+  options: FeatureAblationOptions = {},
+): SaliencyResult {
+  const model = layersModelOf(anyModel, "featureAblation");
+  return run(model, input, options, "FeatureAblation", (p) => {
+    const groups = featureGroups(p.x.shape as [number, number, number, number], options.featureMask);
+    return { attributions: ablate(model, p, options, (b) => groups(b), "sum") };
+  });
+}
+
+/**
+ * Runs every sample's perturbations in chunks; attribution = Σ over perturbations covering an element of the score
+ * drop, divided by how many covered it ("mean", occlusion) or not ("sum": groups are disjoint).
+ */
+function ablate(
+  model: tf.LayersModel,
+  p: Prepared,
+  options: PerturbationOptions,
+  perturbationsOf: (sample: number) => Perturbation[],
+  spread: "mean" | "sum",
+): tf.Tensor4D {
+  const perEval = checkCount(options.perturbationsPerEval, 32, "perturbationsPerEval");
+  const [batch, h, w, c] = p.x.shape;
+  const size = h * w * c;
+  const base = baselineValues(p.x, options.baseline);
+  const clean = cleanScores(model, p);
+  const totals = new Float32Array(batch * size);
+  const counts = new Float32Array(batch * size);
+  for (let b = 0; b < batch; b++) {
+    const list = perturbationsOf(b);
+    const xb = p.x.slice(b, 1);
+    const baseB = base.shape[0] === 1 ? base : base.slice(b, 1);
+    for (let start = 0; start < list.length; start += perEval) {
+      const chunk = list.slice(start, start + perEval);
+      const mask = new Float32Array(chunk.length * size);
+      chunk.forEach((elements, j) => elements.forEach((e) => (mask[j * size + e] = 1)));
+      const scores = tf.tidy(() => {
+        const m = tf.tensor4d(mask, [chunk.length, h, w, c]);
+        const perturbed = tf.add(tf.mul(xb, tf.sub(1, m)), tf.mul(baseB, m));
+        const [output] = runModel(model, perturbed).outputs;
+        return p.targets.score(output, new Array<number>(chunk.length).fill(b)).dataSync();
+      });
+      chunk.forEach((elements, j) => {
+        const drop = clean[b] - scores[j];
+        elements.forEach((e) => {
+          totals[b * size + e] += drop;
+          counts[b * size + e] += 1;
+        });
+      });
+    }
+    tf.dispose(base.shape[0] === 1 ? [xb] : [xb, baseB]);
+  }
+  base.dispose();
+  if (spread === "mean") for (let i = 0; i < totals.length; i++) if (counts[i] > 0) totals[i] /= counts[i];
+  return tf.tensor4d(totals, p.x.shape);
+}
+
+function baselineValues(x: tf.Tensor4D, baseline: number | tf.Tensor | undefined): tf.Tensor4D {
+  if (baseline === undefined || typeof baseline === "number") {
+    return tf.fill([1, x.shape[1], x.shape[2], x.shape[3]], baseline ?? 0) as tf.Tensor4D;
+  }
+  const sample = x.shape.slice(1);
+  if (baseline.rank === 3 && baseline.shape.every((d, i) => d === sample[i]))
+    return baseline.expandDims(0) as tf.Tensor4D;
+  if (baseline.rank === 4 && baseline.shape.every((d, i) => d === x.shape[i]))
+    return baseline.clone() as tf.Tensor4D;
+  throw new RangeError(
+    `baseline of shape [${baseline.shape}] does not fit the input [${x.shape}] (or one sample of it)`,
+  );
+}
+
+/** captum's window positions over a sample [H, W, C]; each window as the flat element indices it covers. */
+export function slidingWindows(
+  [h, w, c]: [number, number, number],
+  window: number[],
+  strides: number | number[] = 1,
+): Perturbation[] {
+  if (window.length !== 2 && window.length !== 3) {
+    throw new RangeError(`window must be [height, width] or [height, width, channels], got [${window}]`);
+  }
+  const win = [window[0], window[1], window[2] ?? c];
+  const dims = [h, w, c];
+  const step = Array.isArray(strides)
+    ? [strides[0], strides[1], strides[2] ?? win[2]]
+    : [strides, strides, win[2]];
+  win.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 1 || v > dims[i]) {
+      throw new RangeError(`window [${window}] must be positive and fit the sample [${dims}]`);
+    }
+    if (!Number.isInteger(step[i]) || step[i] < 1 || (dims[i] > v && step[i] > v)) {
+      throw new RangeError(`strides [${step}] must be positive integers no larger than the window [${win}]`);
+    }
+  });
+  const counts = dims.map((d, i) => Math.ceil((d - win[i]) / step[i]) + 1);
+  const out: Perturbation[] = [];
+  for (let iy = 0; iy < counts[0]; iy++) {
+    for (let ix = 0; ix < counts[1]; ix++) {
+      for (let ic = 0; ic < counts[2]; ic++) {
+        const [y0, x0, c0] = [iy * step[0], ix * step[1], ic * step[2]];
+        const elements: number[] = [];
+        for (let y = y0; y < Math.min(y0 + win[0], h); y++) {
+          for (let x = x0; x < Math.min(x0 + win[1], w); x++) {
+            for (let k = c0; k < Math.min(c0 + win[2], c); k++) elements.push((y * w + x) * c + k);
+          }
+        }
+        out.push(Int32Array.from(elements));
+      }
+    }
+  }
+  return out;
+}
+
+/** Per sample, the feature groups of the mask (in increasing id order). */
+function featureGroups(
+  [batch, h, w, c]: [number, number, number, number],
+  featureMask: tf.Tensor | undefined,
+): (sample: number) => Perturbation[] {
+  if (featureMask === undefined) {
+    const singles = Array.from({ length: h * w * c }, (_, e) => Int32Array.of(e));
+    return () => singles;
+  }
+  const shape = featureMask.shape;
+  const fits = (s: number[]) => s.length === shape.length && s.every((d, i) => d === shape[i]);
+  const kind = fits([h, w])
+    ? "pixels"
+    : fits([h, w, c])
+      ? "sample"
+      : fits([batch, h, w])
+        ? "batchPixels"
+        : fits([batch, h, w, c])
+          ? "batch"
+          : null;
+  if (kind === null) {
+    throw new RangeError(
+      `featureMask of shape [${shape}] does not fit the input [${batch}, ${h}, ${w}, ${c}]: expected ` +
+        `[${h}, ${w}], [${h}, ${w}, ${c}], [${batch}, ${h}, ${w}] or [${batch}, ${h}, ${w}, ${c}]`,
+    );
+  }
+  const ids = featureMask.dataSync();
+  const perSample = kind === "batch" || kind === "batchPixels";
+  const pixelsOnly = kind === "pixels" || kind === "batchPixels";
+  const size = pixelsOnly ? h * w : h * w * c;
+  return (b) => {
+    const offset = perSample ? b * size : 0;
+    const groups = new Map<number, number[]>();
+    for (let e = 0; e < h * w * c; e++) {
+      const id = ids[offset + (pixelsOnly ? Math.floor(e / c) : e)];
+      const group = groups.get(id);
+      if (group) group.push(e);
+      else groups.set(id, [e]);
+    }
+    return [...groups.entries()].sort((a, z) => a[0] - z[0]).map(([, elements]) => Int32Array.from(elements));
+  };
+}
