@@ -7,9 +7,16 @@ import { tf } from "../../backend";
 import { callLayer, layerPaths, runModel, type Layer } from "../graph";
 import type { AnyModel } from "../../model";
 import { layersModelOf } from "../layers-only";
-import { BaseCAM, minMaxPerImage, type CamContext, type CamOptions, type Explanation } from "./base";
+import {
+  BaseCAM,
+  minMaxPerImage,
+  type CamContext,
+  type CamOptions,
+  type Explanation,
+  type TargetChooser,
+} from "./base";
 import { firstComponentProjection } from "./projection";
-import { resolveTargets, type CamTargets, type ResolvedTargets } from "./targets";
+import type { ResolvedTargets } from "./targets";
 
 interface BiasInternals {
   useBias?: boolean;
@@ -104,13 +111,9 @@ export class FullGrad extends BaseCAM {
     return sumOfScaledChannels(term);
   }
 
-  protected override explain(
-    inputs: tf.Tensor[],
-    targets: CamTargets | undefined,
-    eigenSmooth: boolean,
-  ): Explanation {
+  protected override explain(inputs: tf.Tensor[], choose: TargetChooser, eigenSmooth: boolean): Explanation {
     const x = inputs[this.imageInput] as tf.Tensor4D;
-    const pass = this.gradientsAtTaps(inputs, targets);
+    const pass = this.gradientsAtTaps(inputs, choose);
     const size: [number, number] = [x.shape[1], x.shape[2]];
     try {
       const raw = tf.tidy(() => {
@@ -143,14 +146,14 @@ export class FullGrad extends BaseCAM {
       });
       const heatmap = tf.tidy(() => minMaxPerImage(tf.relu(raw)));
       const scores = Array.from(tf.tidy(() => pass.targets.score(pass.output, range(x.shape[0])).dataSync()));
-      return { heatmap, raw, classes: pass.targets.classes, scores };
+      return { heatmap, raw, classes: pass.targets.classes, scores, targets: pass.targets };
     } finally {
       tf.dispose([pass.inputGradient, pass.output, ...pass.gradients]);
     }
   }
 
   /** ∂y/∂x and ∂y/∂z at every bias layer, from one forward and one backward pass. */
-  private gradientsAtTaps(inputs: tf.Tensor[], targets: CamTargets | undefined) {
+  private gradientsAtTaps(inputs: tf.Tensor[], choose: TargetChooser) {
     const x = inputs[this.imageInput];
     const batch = x.shape[0];
     const taps = this.biasLayers.map((layer) => {
@@ -178,7 +181,7 @@ export class FullGrad extends BaseCAM {
       }).outputs;
       const out = outputs[this.scoreSource.outputIndex];
       output = tf.keep(out);
-      resolved = resolveTargets(targets, out);
+      resolved = choose(out);
       return tf.sum(resolved.score(out, range(batch)));
     })([x, ...taps]);
     tf.dispose(taps);

@@ -1,13 +1,11 @@
 // CAMs built on another CAM method: Finer-CAM (explain a class against the classes the model confuses it with)
 // and Refine-CAM (the product of one method's maps at several layers).
 import { tf } from "../../backend";
-import type { AnyModel, ModelInputs } from "../../model";
-import { runScored } from "../../model/score-source";
-import { BaseCAM, minMaxPerImage, type CamContext, type CamOptions, type ComputeOptions } from "./base";
+import type { AnyModel } from "../../model";
+import { BaseCAM, minMaxPerImage, type CamContext, type CamOptions } from "./base";
 import { GradCAM, GradCAMPlusPlus } from "./gradient-methods";
-import type { CamResult } from "./result";
 import { finerWeightedTarget } from "./model-targets";
-import type { CamTarget } from "./targets";
+import { resolveTargets, type CamTarget, type CamTargets, type ResolvedTargets } from "./targets";
 
 /** A CAM class that a compound method runs (any of CAM_METHODS' constructors). */
 export type BaseCamConstructor = new (model: AnyModel, options: CamOptions) => BaseCAM;
@@ -26,7 +24,8 @@ export interface FinerCamOptions extends CamOptions {
 /**
  * Finer-CAM (Zhang et al. 2025): the base method explaining Σ_j p_j·(z_c − α·z_j) / Σ_j p_j, c the top class and
  * j the classes whose logits are closest to it, so the map shows what tells c apart from its look-alikes.
- * Given targets are used as they are (pytorch-grad-cam does the same).
+ * Given targets are used as they are (pytorch-grad-cam does the same). As in pytorch-grad-cam, the look-alike
+ * classes are read from the logits of the pass that is then differentiated: Finer-CAM costs what its base costs.
  */
 export class FinerCAM extends BaseCAM {
   protected readonly usesGradients: boolean;
@@ -64,21 +63,15 @@ export class FinerCAM extends BaseCAM {
     return this.base.mapAtLayer(context);
   }
 
-  override compute(input: ModelInputs, options: ComputeOptions = {}): CamResult {
-    if (options.targets !== undefined || options === null || typeof options !== "object") {
-      return super.compute(input, options);
-    }
-    return super.compute(input, { ...options, targets: this.finerTargets(this.checkInputs(input)) });
+  /** Without given targets: from the pass's own logits, each sample's top class against its look-alikes. */
+  protected override chooseTargets(targets: CamTargets | undefined, output: tf.Tensor): ResolvedTargets {
+    return resolveTargets(targets ?? this.finerTargets(output), output);
   }
 
   /** Per sample: the top class against the classes at the comparison ranks of |z − z_top|. */
-  private finerTargets(inputs: tf.Tensor[]): CamTarget[] {
-    const { scored: logits, captured } = runScored(this.model, inputs, this.scoreSource);
-    tf.dispose(captured);
+  private finerTargets(logits: tf.Tensor): CamTarget[] {
+    if (logits.rank !== 2) throw new Error(`FinerCAM needs a [batch, classes] output, got [${logits.shape}]`);
     const rows = logits.arraySync() as number[][];
-    logits.dispose();
-    if (!Array.isArray(rows[0]))
-      throw new Error(`FinerCAM needs a [batch, classes] output, got [${logits.shape}]`);
     return rows.map((row) => {
       const top = Math.max(...row);
       const order = row
