@@ -15,8 +15,10 @@ import {
 import { flattenScopes, scopeTree, type ScopeRow } from "./graph-scopes";
 import { CONV_OPS } from "./graph-topology";
 import { guidedExecute } from "./guided";
+import { graphBiasOf, probedExecute } from "./probes";
 import { resolveGraphNode, shortestUniqueSuffixes } from "./graph-names";
 import type {
+  BiasNode,
   InspectableModel,
   ModelNode,
   NodeKernel,
@@ -172,10 +174,14 @@ export class GraphModelAdapter implements InspectableModel {
     const outputNames = options.capturesOnly ? [] : this.outputs.map((o) => o.name);
     const names = [...new Set([...outputNames, ...captured])];
     const given = new Set(Object.values(feeds));
+    if (options.guided && options.probes) throw new Error("a run takes guided gates or probes, not both");
+    const probes = options.probes?.map((p) => ({ op: this.opOf(p.node), receive: p.receive }));
     const values = tf.tidy(() => {
-      const list = options.guided
-        ? guidedExecute(this.source, this.order, feeds, names)
-        : (this.source.execute(feeds, names) as tf.Tensor | tf.Tensor[]);
+      const list = probes
+        ? probedExecute(this.source, this.order, feeds, names, probes)
+        : options.guided
+          ? guidedExecute(this.source, this.order, feeds, names)
+          : (this.source.execute(feeds, names) as tf.Tensor | tf.Tensor[]);
       // fed tensors come back as they are; the caller gets copies it may dispose
       return (Array.isArray(list) ? list : [list]).map((t) => (given.has(t) ? t.clone() : t));
     });
@@ -235,6 +241,13 @@ export class GraphModelAdapter implements InspectableModel {
       return values.toFloat().clone() as tf.Tensor4D;
     });
     return { weights, kind: conv.op };
+  }
+
+  biasNodes(): BiasNode[] {
+    return this.#nodes.flatMap((node) => {
+      const bias = graphBiasOf(node.op, this.source.weights);
+      return bias ? [{ node, bias }] : [];
+    });
   }
 
   /** The convolution a node is or directly follows (a Relu after a BiasAdd after a Conv2D). */

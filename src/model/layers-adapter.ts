@@ -3,6 +3,7 @@
 // model.
 import { tf } from "../backend";
 import {
+  callLayer,
   layerPaths,
   outputDependsOn,
   resolveLayer,
@@ -12,7 +13,11 @@ import {
 } from "../vision/graph";
 import { endsInRelu, preRelu } from "../vision/relu";
 import { positiveGradientsOnly } from "./guided";
+import { isBiasLayer, layerBias } from "./layer-bias";
+import { probed } from "./probes";
 import type {
+  BiasNode,
+  GradientProbe,
   InspectableModel,
   ModelNode,
   NodeKernel,
@@ -124,6 +129,12 @@ export class LayersModelAdapter implements InspectableModel {
     return { weights, kind };
   }
 
+  biasNodes(): BiasNode[] {
+    return layerPaths(this.source)
+      .filter((e) => isBiasLayer(e.layer))
+      .map((e) => ({ node: this.nodeOf(e.layer, e.path), bias: () => layerBias(e.layer) }));
+  }
+
   private nodeOf(layer: Layer, path?: string): LayerNode {
     let node = this.#byLayer.get(layer);
     if (!node) {
@@ -134,8 +145,13 @@ export class LayersModelAdapter implements InspectableModel {
     return node;
   }
 
-  /** Guided ReLUs and pre-ReLU captures are both a different way of calling some layers. */
+  /** Guided ReLUs, pre-ReLU captures and gradient probes are each a different way of calling some layers. */
   private callHook(options: RunOptions, capture: Layer[]): WalkOptions["callLayer"] {
+    if (options.probes) {
+      if (options.guided || options.preRelu)
+        throw new Error("a run takes probes alone, not with guided or preRelu");
+      return this.probeHook(options.probes);
+    }
     if (!options.guided && !options.preRelu) return undefined;
     return (layer, inputs, defaultCall) => {
       if (options.preRelu && capture.includes(layer)) {
@@ -145,6 +161,21 @@ export class LayersModelAdapter implements InspectableModel {
       const out = defaultCall();
       if (!options.guided || !endsInRelu(layer) || Array.isArray(out)) return out;
       return positiveGradientsOnly(out) as tf.Tensor;
+    };
+  }
+
+  /** Each probed layer's pre-activation output passes through a probe (once: a shared layer's first call). */
+  private probeHook(probes: GradientProbe[]): WalkOptions["callLayer"] {
+    const byLayer = new Map<Layer, GradientProbe[]>();
+    for (const p of probes)
+      byLayer.set(this.layerOf(p.node), [...(byLayer.get(this.layerOf(p.node)) ?? []), p]);
+    const done = new Set<Layer>();
+    return (layer, inputs, defaultCall) => {
+      const at = byLayer.get(layer);
+      if (!at || done.has(layer)) return defaultCall();
+      done.add(layer);
+      const receive = (g: tf.Tensor) => at.forEach((p, i) => p.receive(i === 0 ? g : tf.keep(g.clone())));
+      return callLayer(layer, inputs, (z) => probed(z, receive));
     };
   }
 }

@@ -38,6 +38,24 @@ export interface NodeKernel {
   kind: string;
 }
 
+/** A node that adds a per-channel bias before its activation (FullGrad's bias terms). */
+export interface BiasNode {
+  node: ModelNode;
+  /** The bias [channels], a new tensor; a batch normalisation's is folded: β − μ·γ/√(σ² + ε). */
+  bias(): tf.Tensor1D;
+}
+
+/** Collects a node's gradient during the backward pass of a differentiated run. */
+export interface GradientProbe {
+  node: ModelNode;
+  /**
+   * Called once per backward pass with d(differentiated value)/dz, z the node's output BEFORE its activation (a
+   * Conv2D's or fused conv's; the output itself for a node without one). tf.keep it to use it after the pass.
+   * Not called when the differentiated value does not depend on the node.
+   */
+  receive(gradient: tf.Tensor): void;
+}
+
 export interface RunOptions {
   /** Nodes whose outputs to return, in this order. */
   capture?: ModelNode[];
@@ -52,6 +70,8 @@ export interface RunOptions {
    * maximisation climbs a filter's pre-ReLU value, which still has a gradient where the ReLU is zero).
    */
   preRelu?: boolean;
+  /** Gradient probes at nodes' pre-activation outputs (the forward pass is unchanged). */
+  probes?: GradientProbe[];
 }
 
 export interface RunResult {
@@ -95,4 +115,6 @@ export interface InspectableModel {
   weights(node: ModelNode): { name: string; value: tf.Tensor }[];
   /** The node's 2-D convolution kernel, or null when it has none. A new tensor. */
   kernel(node: ModelNode): NodeKernel | null;
+  /** Nodes with a 4-D output that add a per-channel bias (convolutions with a bias, batch normalisations). */
+  biasNodes(): BiasNode[];
 }

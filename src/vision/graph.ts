@@ -195,8 +195,13 @@ interface Conv2DInternals {
 /**
  * Calls one layer eagerly. A Conv2D is re-done un-fused: under a gradient tape tfjs keeps linear-activation convs
  * fused, and the fused op's gradient also computes the filter gradient (20x slower on cpu, missing on wasm).
+ * `atPreActivation` sees (and may replace) the layer's output before its activation (gradient probes).
  */
-export function callLayer(layer: Layer, inputs: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+export function callLayer(
+  layer: Layer,
+  inputs: tf.Tensor[],
+  atPreActivation?: (z: tf.Tensor) => tf.Tensor,
+): tf.Tensor | tf.Tensor[] {
   const x = inputs.length === 1 ? inputs[0] : inputs;
   if (layer.getClassName() === "Conv2D" && !Array.isArray(x) && x.rank === 4) {
     const conv = layer as unknown as Conv2DInternals;
@@ -210,10 +215,23 @@ export function callLayer(layer: Layer, inputs: tf.Tensor[]): tf.Tensor | tf.Ten
         conv.dilationRate,
       );
       if (conv.bias) y = tf.add(y, conv.bias.read());
+      if (atPreActivation) y = atPreActivation(y);
       return conv.activation ? conv.activation.apply(y) : y;
     }
   }
-  return layer.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+  if (atPreActivation && hasActivation(layer)) {
+    throw new Error(
+      `layer "${layer.name}" (${layer.getClassName()}) applies its own activation: its pre-activation output ` +
+        "cannot be reached without editing the model",
+    );
+  }
+  const out = layer.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+  return atPreActivation && !Array.isArray(out) ? atPreActivation(out) : out;
+}
+
+function hasActivation(layer: Layer): boolean {
+  const activation = (layer as unknown as { activation?: { getClassName?(): string } | null }).activation;
+  return !!activation && activation.getClassName?.() !== "linear";
 }
 
 /** Whether the model's output `outputIndex` is computed from `ref` (a layer in a nested model: from that model). */

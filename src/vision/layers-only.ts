@@ -1,4 +1,4 @@
-// Methods that change how single layers compute (FullGrad's bias taps, DeepLIFT's gradient rules, captum's
+// Methods that change how single layers compute (DeepLIFT's gradient rules, captum's
 // attributions built on them) walk a LayersModel's own layers; a GraphModel's executor offers no such hook.
 import { tf } from "../backend";
 import { isGraphModel, LayersModelAdapter, type AnyModel } from "../model";

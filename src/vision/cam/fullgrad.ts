@@ -1,12 +1,12 @@
 // FullGrad (Srinivas & Fleuret 2019, arXiv 1905.00780) as pytorch-grad-cam computes it: |x ⊙ ∂y/∂x| plus, for every
-// Conv2D with a bias and every BatchNormalization, |b ⊙ ∂y/∂z| (z the layer's pre-activation output, b its bias;
-// BN's bias is β − μ·γ/√(σ²+ε)), each channel min-max scaled and resized to the input, summed, min-maxed.
-// All the gradients come from ONE forward and ONE backward pass: a zero "tap" is added to each bias layer's
-// output and the score is differentiated with respect to the input and the taps together.
+// bias node (a convolution with a bias, a batch normalisation, whose bias is β − μ·γ/√(σ²+ε)), |b ⊙ ∂y/∂z| with z
+// the node's output before its activation; each channel min-max scaled and resized to the input, summed,
+// min-maxed. All the gradients come from ONE forward and ONE backward pass: the model interface puts a gradient
+// probe at each bias node (RunOptions.probes), so LayersModels and GraphModels (fused convs) alike.
 import { tf } from "../../backend";
-import { callLayer, layerPaths, runModel, type Layer } from "../graph";
-import type { AnyModel } from "../../model";
-import { layersModelOf } from "../layers-only";
+import { inspectModel, type AnyModel, type BiasNode, type GradientProbe } from "../../model";
+import { explainGradientFailure } from "../../model/gradient-errors";
+import { runScored } from "../../model/score-source";
 import {
   BaseCAM,
   minMaxPerImage,
@@ -18,119 +18,64 @@ import {
 import { firstComponentProjection } from "./projection";
 import type { ResolvedTargets } from "./targets";
 
-interface BiasInternals {
-  useBias?: boolean;
-  bias?: { read(): tf.Tensor1D } | null;
-  kernel?: { read(): tf.Tensor4D };
-  strides: [number, number];
-  padding: "valid" | "same";
-  dilationRate: number | [number, number];
-  activation: { apply(x: tf.Tensor): tf.Tensor } | null;
-  dataFormat?: string;
-  gamma?: { read(): tf.Tensor1D } | null;
-  beta?: { read(): tf.Tensor1D } | null;
-  movingMean: { read(): tf.Tensor1D };
-  movingVariance: { read(): tf.Tensor1D };
-  epsilon: number;
-}
-
-/** Conv2D layers with a bias and BatchNormalization layers, in model order (FullGrad's bias layers). */
-export function biasLayers(model: tf.LayersModel): Layer[] {
-  return layerPaths(model)
-    .map((e) => e.layer)
-    .filter((layer) => {
-      const name = layer.getClassName();
-      const internals = layer as unknown as BiasInternals;
-      return ((name === "Conv2D" && internals.bias) || name === "BatchNormalization") && isSpatial(layer);
-    });
-}
-
-function isSpatial(layer: Layer): boolean {
-  try {
-    const shape = layer.outputShape as unknown[];
-    return shape.length === 4 && !Array.isArray(shape[0]);
-  } catch {
-    return false;
-  }
-}
-
-/** The layer's bias as FullGrad uses it (BN folded into one per-channel offset). */
-function biasOf(layer: Layer): tf.Tensor1D {
-  const l = layer as unknown as BiasInternals;
-  if (layer.getClassName() === "Conv2D") return (l.bias as { read(): tf.Tensor1D }).read();
-  return tf.tidy(() => {
-    const gamma = l.gamma ? l.gamma.read() : tf.scalar(1);
-    const beta = l.beta ? l.beta.read() : tf.scalar(0);
-    const scale = tf.div(gamma, tf.sqrt(tf.add(l.movingVariance.read(), l.epsilon)));
-    return tf.sub(beta, tf.mul(l.movingMean.read(), scale)) as tf.Tensor1D;
-  });
-}
-
 export interface FullGradOptions extends Partial<CamOptions> {
-  /** Ignored, as in pytorch-grad-cam: FullGrad uses every bias layer. */
+  /** Ignored, as in pytorch-grad-cam: FullGrad uses every bias node. */
   targetLayer?: CamOptions["targetLayer"];
 }
 
-/**
- * FullGrad explains LayersModels only: its taps go inside each Conv2D (before the activation), which needs the
- * layer walker's call hook; a GraphModel is refused with a clear error.
- */
+/** ∂y/∂x, ∂y/∂z at each bias node (null where y does not depend on it), the scored output and its targets. */
+interface ProbedPass {
+  inputGradient: tf.Tensor4D;
+  gradients: (tf.Tensor4D | null)[];
+  output: tf.Tensor;
+  targets: ResolvedTargets;
+}
+
+/** FullGrad on any model with bias nodes (Conv2D with a bias, BatchNormalization; fused convs of a graph). */
 export class FullGrad extends BaseCAM {
   protected readonly usesGradients = true;
-  /** The LayersModel the taps are placed in. */
-  private readonly source: tf.LayersModel;
-  /** The bias layers, parallel to `layers`. */
-  private readonly biasLayers: Layer[];
+  /** The bias nodes, parallel to `layers`. */
+  private readonly biasNodes: BiasNode[];
 
   constructor(model: AnyModel, options: FullGradOptions = {}) {
-    const source = layersModelOf(model, "FullGrad");
-    const layers = biasLayers(source);
-    if (layers.length === 0) {
+    const inspected = inspectModel(model, "FullGrad");
+    const biasNodes = inspected.biasNodes();
+    if (biasNodes.length === 0) {
       throw new Error(
-        `FullGrad needs Conv2D layers with a bias or BatchNormalization layers; "${source.name}" has none`,
+        `FullGrad needs convolutions with a bias or batch normalisations; "${inspected.name}" has none`,
       );
     }
-    super(source, { ...options, targetLayer: layers });
-    this.source = source;
-    this.biasLayers = layers;
-    if (this.scoreSource.node !== null) {
-      throw new Error(
-        `FullGrad scores a model output (an index or output name), not the inner node "${this.scoreSource.label}"`,
-      );
-    }
-  }
-
-  private biasLayerOf(node: CamContext["layer"]): Layer {
-    return this.biasLayers[this.layers.indexOf(node)];
+    super(inspected, { ...options, targetLayer: biasNodes.map((b) => b.node.address) });
+    this.biasNodes = biasNodes;
   }
 
   /** One bias layer's term [B,h,w]: Σ_k minmax(|b_k ⊙ ∂y/∂z_k|), before the resize (resize is linear). */
   protected layerMap(context: CamContext): tf.Tensor3D {
     if (!context.gradients) throw new Error("internal: FullGrad ran without gradients");
-    const term = tf.abs(tf.mul(context.gradients, biasOf(this.biasLayerOf(context.layer)))) as tf.Tensor4D;
-    return sumOfScaledChannels(term);
+    const bias = this.biasNodes[this.layers.indexOf(context.layer)].bias();
+    try {
+      return scaledBiasTerm(context.gradients, bias);
+    } finally {
+      bias.dispose();
+    }
   }
 
   protected override explain(inputs: tf.Tensor[], choose: TargetChooser, eigenSmooth: boolean): Explanation {
     const x = inputs[this.imageInput] as tf.Tensor4D;
-    const pass = this.gradientsAtTaps(inputs, choose);
+    const pass = this.gradientsAtProbes(inputs, choose);
     const size: [number, number] = [x.shape[1], x.shape[2]];
     try {
       const raw = tf.tidy(() => {
         const inputTerm = sumOfScaledChannels(tf.abs(tf.mul(x, pass.inputGradient)) as tf.Tensor4D);
-        const perLayer = this.layers.map((layer, i) =>
-          this.layerMap({
-            input: x,
-            inputs,
-            rawActivations: pass.gradients[i],
-            activations: pass.gradients[i],
-            gradients: pass.gradients[i],
-            output: pass.output,
-            targets: pass.targets,
-            layer,
-            eigenSmooth,
-          }),
-        );
+        // a bias node the score does not depend on has a zero gradient, hence a zero term
+        const perLayer = this.layers.flatMap((layer, i) => {
+          const gradients = pass.gradients[i];
+          if (!gradients) return [];
+          const context = { input: x, inputs, rawActivations: gradients, activations: gradients, gradients };
+          return [
+            this.layerMap({ ...context, output: pass.output, targets: pass.targets, layer, eigenSmooth }),
+          ];
+        });
         // resizing is linear: the layers of one resolution are summed first, then resized once
         const terms = eigenSmooth
           ? perLayer.map((t) => resize(t, size))
@@ -148,72 +93,56 @@ export class FullGrad extends BaseCAM {
       const scores = Array.from(tf.tidy(() => pass.targets.score(pass.output, range(x.shape[0])).dataSync()));
       return { heatmap, raw, classes: pass.targets.classes, scores, targets: pass.targets };
     } finally {
-      tf.dispose([pass.inputGradient, pass.output, ...pass.gradients]);
+      tf.dispose([pass.inputGradient, pass.output, ...pass.gradients.filter((g) => g !== null)]);
     }
   }
 
-  /** ∂y/∂x and ∂y/∂z at every bias layer, from one forward and one backward pass. */
-  private gradientsAtTaps(inputs: tf.Tensor[], choose: TargetChooser) {
+  /** ∂y/∂x and ∂y/∂z at every bias node, from one forward and one backward pass. */
+  private gradientsAtProbes(inputs: tf.Tensor[], choose: TargetChooser): ProbedPass {
     const x = inputs[this.imageInput];
-    const batch = x.shape[0];
-    const taps = this.biasLayers.map((layer) => {
-      const shape = layer.outputShape as (number | null)[];
-      if (!Array.isArray(shape) || shape.length !== 4 || shape.slice(1).some((d) => typeof d !== "number")) {
-        throw new Error(
-          `FullGrad: bias layer "${layer.name}" has no single static output shape (${JSON.stringify(shape)})`,
-        );
-      }
-      return tf.zeros([batch, ...(shape.slice(1) as number[])]);
-    });
+    const received: (tf.Tensor4D | null)[] = this.layers.map(() => null);
+    const probes: GradientProbe[] = this.layers.map((node, i) => ({
+      node,
+      receive: (gradient) => {
+        received[i]?.dispose();
+        received[i] = gradient as tf.Tensor4D;
+      },
+    }));
     let output: tf.Tensor | undefined;
     let resolved: ResolvedTargets | undefined;
+    let failure: unknown;
     // the image input is differentiated; any other input is held constant
-    const all = tf.grads((input: tf.Tensor, ...zeros: tf.Tensor[]) => {
-      const fed = inputs.map((t, i) => (i === this.imageInput ? input : t));
-      const tapped = new Set<Layer>();
-      const outputs = runModel(this.source, fed, {
-        callLayer: (layer, inputs, defaultCall) => {
-          const i = this.biasLayers.indexOf(layer);
-          if (i < 0 || tapped.has(layer)) return defaultCall();
-          tapped.add(layer);
-          return tappedCall(layer, inputs, zeros[i]);
-        },
-      }).outputs;
-      const out = outputs[this.scoreSource.outputIndex];
-      output = tf.keep(out);
-      resolved = choose(out);
-      return tf.sum(resolved.score(out, range(batch)));
-    })([x, ...taps]);
-    tf.dispose(taps);
-    const [inputGradient, ...gradients] = all;
+    const differentiate = tf.grad((input: tf.Tensor) => {
+      // an exception inside tf.grad would strand the tensors its tape saved, so failures are carried out of it
+      try {
+        const fed = inputs.map((t, i) => (i === this.imageInput ? input : t));
+        const { scored } = runScored(this.model, fed, this.scoreSource, { probes });
+        output = tf.keep(scored);
+        resolved = choose(output);
+        return tf.sum(resolved.score(output, range(x.shape[0])));
+      } catch (error) {
+        failure = error;
+        return tf.sum(tf.mul(input, 0));
+      }
+    });
+    let inputGradient: tf.Tensor4D | undefined;
+    try {
+      inputGradient = differentiate(x) as tf.Tensor4D;
+    } catch (error) {
+      failure ??= explainGradientFailure(this.model, error, this.name);
+    }
+    if (failure !== undefined || !inputGradient) {
+      tf.dispose([...(output ? [output] : []), ...(inputGradient ? [inputGradient] : [])]);
+      tf.dispose(received.filter((g): g is tf.Tensor4D => g !== null));
+      throw failure;
+    }
     return {
       inputGradient,
-      gradients: gradients as tf.Tensor4D[],
+      gradients: received,
       output: output as tf.Tensor,
       targets: resolved as ResolvedTargets,
     };
   }
-}
-
-/** The layer's output with `tap` added before its activation (a Conv2D's activation comes after its bias). */
-function tappedCall(layer: Layer, inputs: tf.Tensor[], tap: tf.Tensor): tf.Tensor {
-  if (layer.getClassName() !== "Conv2D") return tf.add(callLayer(layer, inputs) as tf.Tensor, tap);
-  const l = layer as unknown as BiasInternals;
-  const z = tf.add(
-    tf.add(
-      tf.conv2d(
-        inputs[0] as tf.Tensor4D,
-        (l.kernel as { read(): tf.Tensor4D }).read(),
-        l.strides,
-        l.padding,
-        "NHWC",
-        l.dilationRate,
-      ),
-      (l.bias as { read(): tf.Tensor1D }).read(),
-    ),
-    tap,
-  );
-  return l.activation ? l.activation.apply(z) : z;
 }
 
 /** Σ_k of each (image, channel) map min-max scaled (pytorch-grad-cam's scale_accross_batch_and_channels). */
@@ -221,6 +150,28 @@ function sumOfScaledChannels(values: tf.Tensor4D): tf.Tensor3D {
   return tf.tidy(() => {
     const shifted = tf.sub(values, tf.min(values, [1, 2], true));
     return tf.sum(tf.div(shifted, tf.add(tf.max(shifted, [1, 2], true), 1e-7)), 3) as tf.Tensor3D;
+  });
+}
+
+/**
+ * Σ_k minmax(|b_k·g_k|) without materialising b·g: |b_k·g| = |b_k|·|g| and min-max is per (image, channel), so
+ * with m, M the min and max of |g_k| it is Σ_k (|g_k| − m_k)·s_k, s_k = |b_k| / (|b_k|·(M_k − m_k) + 1e-7):
+ * one product of |g| [B, h·w, C] with s [B, C, 1], minus Σ_k m_k·s_k. Four passes over g instead of eight.
+ */
+function scaledBiasTerm(gradients: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [batch, height, width, channels] = gradients.shape;
+    const magnitude = tf.abs(gradients);
+    const low = tf.min(magnitude, [1, 2]) as tf.Tensor2D;
+    const high = tf.max(magnitude, [1, 2]) as tf.Tensor2D;
+    const b = tf.abs(bias);
+    const scale = tf.div(b, tf.add(tf.mul(b, tf.sub(high, low)), 1e-7)) as tf.Tensor2D;
+    const weighted = tf.matMul(
+      tf.reshape(magnitude, [batch, height * width, channels]) as tf.Tensor3D,
+      tf.reshape(scale, [batch, channels, 1]) as tf.Tensor3D,
+    );
+    const offset = tf.sum(tf.mul(low, scale), 1).reshape([batch, 1, 1]);
+    return tf.sub(tf.reshape(weighted, [batch, height, width]), offset) as tf.Tensor3D;
   });
 }
 
