@@ -51,6 +51,8 @@ console.log(
 );
 // CAM_CASES=GradCAM,FinerCAM,occlusion runs only the cases (and sections) whose names start with one of these
 const only = process.env.CAM_CASES?.split(",");
+// CAM_PAIRS=9: more anchor/method pairs when the machine is loaded (default 5)
+const pairs = Number(process.env.CAM_PAIRS ?? 5);
 const wanted = (name: string) => !only || only.some((prefix) => name.startsWith(prefix));
 const model = models.resnet18({ inputShape: [224, 224, 3], classes: 10 });
 const x = tf.randomUniform([4, 224, 224, 3], 0, 1, "float32", 1) as tf.Tensor4D;
@@ -67,7 +69,9 @@ const toLayer4 = () =>
     g.dataSync();
     return g;
   });
-console.log("\n#### Gradient CAMs vs one forward + backward to layer4 (resnet18, 4x224x224x3), 5 pairs\n");
+console.log(
+  `\n#### Gradient CAMs vs one forward + backward to layer4 (resnet18, 4x224x224x3), ${pairs} pairs\n`,
+);
 console.log("| method | method ms (median) | anchor ms | ratio (median of pairs) | target |");
 console.log("|---|---|---|---|---|");
 const cases: [string, CamConstructor, number][] = [
@@ -81,7 +85,7 @@ const cases: [string, CamConstructor, number][] = [
 for (const [name, Method, target] of cases) {
   if (!wanted(name)) continue;
   const cam = new Method(model, { targetLayer: "layer4" });
-  const r = versus(5, toLayer4, () => cam.compute(x));
+  const r = versus(pairs, toLayer4, () => cam.compute(x));
   console.log(
     `| ${name} | ${r.candidate.toFixed(0)} | ${r.anchor.toFixed(0)} | ${r.ratio.toFixed(2)} | ≤ ${target} |`,
   );
@@ -96,12 +100,12 @@ const toInput = () =>
     return g;
   });
 if (wanted("FullGrad")) {
-  const floor = versus(5, toLayer4, toInput);
+  const floor = versus(pairs, toLayer4, toInput);
   console.log(
     `| (floor) one forward + backward to the input, vs the layer4 anchor | ${floor.candidate.toFixed(0)} | ${floor.anchor.toFixed(0)} | ${floor.ratio.toFixed(2)} | |`,
   );
   const fullGrad = new FullGrad(model);
-  const full = versus(5, toInput, () => fullGrad.compute(x));
+  const full = versus(pairs, toInput, () => fullGrad.compute(x));
   console.log(
     `| FullGrad vs forward + backward to the input | ${full.candidate.toFixed(0)} | ${full.anchor.toFixed(0)} | ${full.ratio.toFixed(2)} | ≤ 3 |`,
   );
