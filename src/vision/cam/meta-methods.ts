@@ -4,8 +4,8 @@ import { tf } from "../../backend";
 import type { AnyModel } from "../../model";
 import { BaseCAM, minMaxPerImage, type CamContext, type CamOptions } from "./base";
 import { GradCAM, GradCAMPlusPlus } from "./gradient-methods";
-import { finerWeightedTarget } from "./model-targets";
-import { resolveTargets, type CamTarget, type CamTargets, type ResolvedTargets } from "./targets";
+import { finerWeightedRows } from "./model-targets";
+import { resolveTargets, type CamTargets, type ResolvedTargets } from "./targets";
 
 /** A CAM class that a compound method runs (any of CAM_METHODS' constructors). */
 export type BaseCamConstructor = new (model: AnyModel, options: CamOptions) => BaseCAM;
@@ -65,14 +65,14 @@ export class FinerCAM extends BaseCAM {
 
   /** Without given targets: from the pass's own logits, each sample's top class against its look-alikes. */
   protected override chooseTargets(targets: CamTargets | undefined, output: tf.Tensor): ResolvedTargets {
-    return resolveTargets(targets ?? this.finerTargets(output), output);
+    return targets === undefined ? this.finerTargets(output) : resolveTargets(targets, output);
   }
 
   /** Per sample: the top class against the classes at the comparison ranks of |z − z_top|. */
-  private finerTargets(logits: tf.Tensor): CamTarget[] {
+  private finerTargets(logits: tf.Tensor): ResolvedTargets {
     if (logits.rank !== 2) throw new Error(`FinerCAM needs a [batch, classes] output, got [${logits.shape}]`);
     const rows = logits.arraySync() as number[][];
-    return rows.map((row) => {
+    const chosen = rows.map((row) => {
       const top = Math.max(...row);
       const order = row
         .map((_, i) => i)
@@ -84,12 +84,13 @@ export class FinerCAM extends BaseCAM {
       if (outside.length > 0 || ranks.length === 0) {
         throw new RangeError(`comparisonCategories [${outside}] exceed the model's ${row.length} classes`);
       }
-      return finerWeightedTarget(
-        order[0],
-        ranks.map((r) => order[r]),
-        this.alpha,
-      );
+      return { main: order[0], comparisons: ranks.map((r) => order[r]) };
     });
+    return finerWeightedRows(
+      chosen.map((c) => c.main),
+      chosen.map((c) => c.comparisons),
+      this.alpha,
+    );
   }
 }
 

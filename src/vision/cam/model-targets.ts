@@ -2,7 +2,7 @@
 // axis) as a scalar, so a list of them gives every image its own target. Outputs are channels-last as in tfjs:
 // a segmentation sample is [H, W, classes]; a detector sample is [boxes, 6] rows (x0, y0, x1, y1, score, label).
 import { tf } from "../../backend";
-import type { CamTarget } from "./targets";
+import type { CamTarget, ResolvedTargets } from "./targets";
 
 function withCategory(fn: (output: tf.Tensor) => tf.Tensor, category: number): CamTarget {
   return Object.assign(fn, { category });
@@ -149,4 +149,37 @@ export function finerWeightedTarget(main: number, comparisons: number[], alpha: 
     }
     return tf.div(numerator, tf.add(denominator, 1e-9));
   }, main);
+}
+
+/**
+ * finerWeightedTarget for a whole batch at once (one softmax and a few products instead of per-sample slices): the
+ * same score, Σ_j p_j·(z_main − α·z_j) / (Σ_j p_j + 1e-9), with `mains[s]` and `comparisons[s]` per sample s.
+ */
+export function finerWeightedRows(mains: number[], comparisons: number[][], alpha: number): ResolvedTargets {
+  return {
+    classes: mains,
+    score: (out, samples) =>
+      tf.tidy(() => {
+        const classes = out.shape[1] ?? 0;
+        const mask = samples.map((s) => {
+          const row = new Array<number>(classes).fill(0);
+          for (const j of comparisons[s]) row[j] += 1;
+          return row;
+        });
+        const zMain = tf.sum(
+          tf.mul(
+            out,
+            tf.oneHot(
+              samples.map((s) => mains[s]),
+              classes,
+            ),
+          ),
+          1,
+          true,
+        );
+        const weights = tf.mul(tf.softmax(out), tf.tensor2d(mask, [samples.length, classes]));
+        const numerator = tf.sum(tf.mul(weights, tf.sub(zMain, tf.mul(out, alpha))), 1);
+        return tf.div(numerator, tf.add(tf.sum(weights, 1), 1e-9)) as tf.Tensor1D;
+      }),
+  };
 }
