@@ -7,6 +7,7 @@ import { reduceForDisplay, type DisplayPoint } from "./reduce";
 import { runsOf, selectNames, type NameFilter, type RunsSource } from "./source";
 import { stepAxis, VegaLiteChart, formatNumber, textTable } from "./chart";
 import { liveControls, type LiveControls } from "./scalars-live";
+import { downloadLayers } from "./scalars-download";
 
 /** Points in the longest drawn series (what bounds the exactness of in-browser smoothing). */
 function longestSeries(rows: ScalarRow[]): number {
@@ -171,6 +172,7 @@ function layers(
   x: Record<string, unknown>,
   y: Record<string, unknown>,
   live?: LiveControls,
+  width = 360,
 ): unknown[] {
   const smoothedField = live?.smoothedField ?? "smoothed";
   const color = { field: "run", type: "nominal", title: "run" };
@@ -208,6 +210,8 @@ function layers(
       encoding: { x, y: { ...y, field: smoothedField }, color, order, detail, tooltip },
     });
   }
+  // The download links belong to the live chart only (a still picture cannot be clicked).
+  if (live) out.push(...downloadLayers(smoothedField, width));
   return out;
 }
 
@@ -232,10 +236,11 @@ export function scalarsSpec(
     title: "value",
     scale: { type: options.logY ? "log" : "linear", zero: false },
   };
+  const width = options.width ?? 360;
   const inner = {
-    width: options.width ?? 360,
+    width,
     height: options.height ?? 220,
-    layer: layers(smoothing, anyReduced, x, y, controls),
+    layer: layers(smoothing, anyReduced, x, y, controls, width),
   };
   return {
     ...(controls ? { params: controls.params, transform: controls.transform } : {}),
