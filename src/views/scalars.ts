@@ -244,6 +244,8 @@ export function scalarsSpec(
   };
   return {
     ...(controls ? { params: controls.params, transform: controls.transform } : {}),
+    // Drawn as SVG by vega-embed (JupyterLab, VS Code) as on the board: the download links are then DOM text.
+    ...(live ? { usermeta: { embedOptions: { renderer: "svg" } } } : {}),
     data: { values: rows },
     facet: {
       field: "tag",
