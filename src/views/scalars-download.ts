@@ -5,7 +5,8 @@
 // Each link is a text mark with an `href` channel holding a data: URL. Chromium refuses to open a data: URL it
 // would render, but downloads one it would not: CSV as text/csv (saved as download.csv), JSON as application/x-json
 // (a type browsers do not render). Browsers cap URLs near 2 MB; the chart draws at most 16,000 points, whose CSV
-// stays under that.
+// stays under that. A link is a navigation that ends in a download, so JupyterLab, when the notebook has unsaved
+// changes, first asks whether to leave the page: leaving keeps the page and saves the file.
 
 /** Columns of both downloads: wall time in seconds, as TensorBoard's CSV has it. */
 export const DOWNLOAD_FIELDS = ["run", "tag", "step", "wall_time", "value", "smoothed"] as const;
@@ -20,7 +21,8 @@ const jsonString = (field: string): string =>
   `regexp('\\\\t', 'g'), '\\\\t') + '"'`;
 
 /** A number, or empty (CSV) / null (JSON) where it is not finite. */
-const numberOr = (expr: string, missing: string): string => `(isFinite(${expr}) ? '' + (${expr}) : '${missing}')`;
+const numberOr = (expr: string, missing: string): string =>
+  `(isFinite(${expr}) ? '' + (${expr}) : '${missing}')`;
 
 function cells(smoothedField: string, quote: (field: string) => string, missing: string): string[] {
   return [
@@ -62,7 +64,13 @@ function linkLayer(
       cursor: "pointer",
       tooltip: `download what is shown as ${label}`,
     },
-    encoding: { href: { field: "downloadHref", type: "nominal" }, x: { value: x }, y: { value: 0 } },
+    encoding: {
+      href: { field: "downloadHref", type: "nominal" },
+      // Screen readers read this, not the whole data: URL.
+      description: { value: `download ${label}` },
+      x: { value: x },
+      y: { value: 0 },
+    },
   };
 }
 

@@ -97,9 +97,17 @@ describe(
         },
       });
       session = await openBrowser();
-    pageErrors.set(session.page, session.errors);
-    session.page.on("console", (m) => session!.errors.push(`${m.type()}: ${m.text()}`));
-    session.page.on("popup", (p) => session!.errors.push(`popup: ${p.url().slice(0, 60)}`));
+      pageErrors.set(session.page, session.errors);
+      // A data: link is a top-frame navigation that ends in a download: JupyterLab first asks to leave the page when
+      // the notebook has unsaved changes. The test answers as the user would ("Leave"; the page stays).
+      session.page.removeAllListeners("dialog");
+      session.page.on("dialog", (dialog) => {
+        if (dialog.type() === "beforeunload") void dialog.accept();
+        else {
+          session!.errors.push(`dialog: ${dialog.type()} ${dialog.message()}`);
+          void dialog.dismiss();
+        }
+      });
       await openNotebook(session.page, lab, NOTEBOOK);
       await runAllCells(session.page);
     });
