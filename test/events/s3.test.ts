@@ -180,6 +180,43 @@ test("a logdir PyTorch's own SummaryWriter wrote to S3 (TensorBoard's gfile, bot
   }
 });
 
+test("runs are fetched several at a time, listed in order, the same as one at a time; bad concurrency refused", async () => {
+  for (let r = 0; r < 12; r++) {
+    const writer = new SummaryWriter(`s3://logs/many/run${String(r).padStart(2, "0")}`, { s3: s3.options });
+    // Runs of different sizes, so concurrent fetches finish out of order.
+    for (let step = 0; step < 50 + 400 * (r % 3); step++)
+      writer.addScalar("x", r * 1000 + step, step, 1e9 + step);
+    await writer.closeAsync();
+  }
+  // Reads in flight at once, counted on the store every remote logdir reads through.
+  const read = S3Store.prototype.read;
+  let [inFlight, most] = [0, 0];
+  S3Store.prototype.read = async function (this: S3Store, ...args: Parameters<typeof read>) {
+    most = Math.max(most, ++inFlight);
+    try {
+      return await read.apply(this, args);
+    } finally {
+      inFlight--;
+    }
+  };
+  let together: Logdir;
+  try {
+    together = await loadLogdirAsync("s3://logs/many", { s3: s3.options, concurrency: 5 });
+  } finally {
+    S3Store.prototype.read = read;
+  }
+  assert.equal(most, 5, "five runs' objects fetched at once, never more");
+  const oneByOne = await loadLogdirAsync("s3://logs/many", { s3: s3.options, concurrency: 1 });
+  const names = Array.from({ length: 12 }, (_, r) => `run${String(r).padStart(2, "0")}`);
+  assert.deepEqual([...together.runs.keys()], names);
+  assert.deepEqual(together.toRows(), oneByOne.toRows());
+  for (const bad of [0, 1.5, 65, Number.NaN])
+    await assert.rejects(
+      loadLogdirAsync("s3://logs/many", { s3: s3.options, concurrency: bad }),
+      /concurrency must be a whole number in \[1, 64\]/,
+    );
+});
+
 test("credentials and endpoint come from the usual AWS environment variables", async () => {
   const saved = { ...process.env };
   Object.assign(process.env, {
