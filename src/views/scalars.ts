@@ -173,6 +173,7 @@ function layers(
   y: Record<string, unknown>,
   live?: LiveControls,
   width = 360,
+  links = live !== undefined,
 ): unknown[] {
   const smoothedField = live?.smoothedField ?? "smoothed";
   const color = { field: "run", type: "nominal", title: "run" };
@@ -211,16 +212,20 @@ function layers(
     });
   }
   // The download links belong to the live chart only (a still picture cannot be clicked).
-  if (live) out.push(...downloadLayers(smoothedField, width));
+  if (live && links) out.push(...downloadLayers(smoothedField, width));
   return out;
 }
 
-/** The chart; `live` adds the smoothing and x-axis controls that run in the browser (left out of a still image). */
+/**
+ * The chart; `live` adds the smoothing and x-axis controls that run in the browser (left out of a still image),
+ * and, unless `links` is false (the board has buttons of its own), the CSV/JSON download links.
+ */
 export function scalarsSpec(
   rows: ScalarRow[],
   anyReduced: boolean,
   options: ScalarsOptions = {},
   live = false,
+  links = live,
 ): Record<string, unknown> {
   const smoothing = options.smoothing ?? 0.6;
   const axis = options.xAxis ?? "step";
@@ -240,7 +245,7 @@ export function scalarsSpec(
   const inner = {
     width,
     height: options.height ?? 220,
-    layer: layers(smoothing, anyReduced, x, y, controls, width),
+    layer: layers(smoothing, anyReduced, x, y, controls, width, links),
   };
   return {
     ...(controls ? { params: controls.params, transform: controls.transform } : {}),
