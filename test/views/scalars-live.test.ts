@@ -1,5 +1,6 @@
 // The scalar chart's in-browser controls: the smoothing slider gives TensorBoard's debiased EMA at any weight (both
-// ways it is computed in vega), and the x-axis control switches step / relative / wall time, with no kernel call.
+// ways it is computed in vega), the x-axis control switches step / relative / wall time, with no kernel call, and
+// the CSV/JSON links hold the points shown, smoothed at the slider's weight.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as vl from "vega-lite";
