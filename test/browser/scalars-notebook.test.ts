@@ -49,7 +49,7 @@ function writeNotebook(): void {
 const pageErrors = new WeakMap<Page, string[]>();
 const errorsOf = (page: Page): string[] => pageErrors.get(page) ?? [];
 
-/** Clicks the chart's link by its label and returns the file the browser saved. */
+/** Clicks the chart's link at its box and returns the file the browser saved. */
 async function download(page: Page, box: { x: number; y: number; width: number; height: number }) {
   const saved = page.waitForEvent("download", { timeout: 30_000 });
   // The mouse, not a locator: a data: URL download leaves a navigation pending that locators would wait on.
