@@ -92,20 +92,22 @@ export function boardClient(options: ClientOptions): void {
       const rows = name ? view.data(name) : [];
       return rows.filter((r: any) => !zoomed || (r.xLive >= zoomed[0] && r.xLive <= zoomed[1]));
     };
-    const fields = ["run", "tag", "step", "relative", "wall", "value", "smoothedLive"];
+    // The notebook chart's download columns (scalars-download.ts): wall time in seconds, as TensorBoard's CSV.
+    const fields = ["run", "tag", "step", "wall_time", "value", "smoothed"];
+    const picked = (): any[] =>
+      shown().map((r: any) => ({
+        run: r.run,
+        tag: r.tag,
+        step: r.step,
+        wall_time: r.wall / 1000,
+        value: r.value,
+        smoothed: r.smoothedLive,
+      }));
     const bar = document.createElement("div");
     bar.className = "downloads";
     for (const [label, make] of [
-      ["CSV", () => download(`${tag}.csv`, "text/csv", toCsv(shown(), fields))],
-      [
-        "JSON",
-        () =>
-          download(
-            `${tag}.json`,
-            "application/json",
-            JSON.stringify(shown().map((r: any) => Object.fromEntries(fields.map((f) => [f, r[f]])))),
-          ),
-      ],
+      ["CSV", () => download(`${tag}.csv`, "text/csv", toCsv(picked(), fields))],
+      ["JSON", () => download(`${tag}.json`, "application/json", JSON.stringify(picked()))],
     ] as const) {
       const button = document.createElement("button");
       button.textContent = `download ${label}`;

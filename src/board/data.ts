@@ -39,6 +39,7 @@ export function scalarChart(logdir: Logdir, tag: string): ViewPayload {
     series.some((s) => s.reduced),
     { smoothing: 0.6, width: 640, height: 320 },
     true,
+    false, // the page has download buttons of its own
   );
   const inner = faceted.spec as { layer: Record<string, unknown>[] };
   const [first, ...rest] = inner.layer;

@@ -2,6 +2,9 @@
 // the loaded graph with its op, inputs and attributes, converted from the JSON form tfjs-converter writes
 // (enum names, camelCase, base64 bytes) to the proto fields; weights stay out (the Const nodes keep their dtype
 // and shape). Edges carry the shapes the model interface learns from one run, when the input sizes are static.
+import type { tf } from "../backend";
+import { inspectModel, type GraphModelAdapter, type Shape } from "../model";
+import { graphOf } from "../model/graph-topology";
 import { GraphDefProto } from "./schema";
 
 /** TensorFlow's DataType enum (types.proto), for the names tfjs-converter writes. */
@@ -99,4 +102,40 @@ function nodeDef(node: GraphDefNode): Json {
 export function graphNodesToGraphDef(nodes: GraphDefNode[], producer: number): Uint8Array {
   const message = GraphDefProto.fromObject({ node: nodes.map(nodeDef), versions: { producer } });
   return GraphDefProto.encode(message).finish();
+}
+
+const openBatch = (shape: Shape | null, open: boolean): Shape | null =>
+  open && shape && shape.length > 0 && shape[0] === 1 ? [null, ...shape.slice(1)] : shape;
+
+function producerOf(model: tf.GraphModel): number {
+  const versions = (
+    model as unknown as { artifacts?: { modelTopology?: { versions?: { producer?: number } } } }
+  ).artifacts?.modelTopology?.versions;
+  return versions?.producer ?? 22;
+}
+
+/**
+ * A GraphModel's GraphDef as addGraph writes it and graph(model) draws it: the nodes tfjs loaded, with the output
+ * shapes the model interface learns from one run on zeros (a converted model's JSON declares none).
+ */
+export function graphModelToGraphDef(model: tf.GraphModel, caller: string): Uint8Array {
+  const adapter = inspectModel(model, caller) as GraphModelAdapter;
+  const nodes = Object.values(graphOf(model).nodes) as unknown as GraphDefNode[];
+  const byName = new Map(adapter.nodes().map((n) => [n.name, n]));
+  const inputShapes = new Map(adapter.inputs.map((spec) => [spec.name, spec.shape]));
+  // Shapes come from a run with batch 1: where the inputs leave the batch open, so do the outputs (as summary()).
+  const openBatchSize = adapter.inputs.some((spec) => spec.shape[0] === null);
+  return graphNodesToGraphDef(
+    nodes.map((n) => {
+      const node = byName.get(n.name);
+      return {
+        name: n.name,
+        op: n.op,
+        inputNames: n.inputNames,
+        rawAttrs: n.rawAttrs,
+        shape: node ? openBatch(adapter.outputShape(node), openBatchSize) : (inputShapes.get(n.name) ?? null),
+      };
+    }),
+    producerOf(model),
+  );
 }

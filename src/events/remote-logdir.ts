@@ -15,6 +15,19 @@ import type { EmbeddingData } from "./kinds";
 
 export interface RemoteLoadOptions extends LoadOptions {
   s3?: S3Options;
+  /** Runs fetched at the same time (default 8); a run's own files are read in order. */
+  concurrency?: number;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+/** Runs `task` on every item, at most `limit` at a time. */
+async function eachBounded<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 interface RemoteFile {
@@ -70,14 +83,18 @@ export class RemoteLogdir extends Logdir {
     const objects = await this.store.list(bucket, this.location.prefix);
     this.failures = [];
     const keys = new Set(objects.map((o) => o.key));
-    for (const [name, files] of runsOfKeys(this.location, objects)) {
-      if (!this.wantsRun(name)) continue;
+    const wanted = [...runsOfKeys(this.location, objects)].filter(([name]) => this.wantsRun(name));
+    // Runs are independent (each has its own decoder and sink), so their objects are fetched concurrently: the
+    // network waits overlap each other and the decoding. A run's files stay in order (purging depends on it).
+    const concurrency = (this.options as RemoteLoadOptions).concurrency ?? DEFAULT_CONCURRENCY;
+    await eachBounded(wanted, concurrency, async ([name, files]) => {
       const run = this.remoteRun(name);
       for (const { key, size } of files) await this.readFile(run, key, size);
       if (!this.options.kinds || this.options.kinds.includes("embeddings"))
         run.data.embeddings = await this.readEmbeddings(name, keys);
-      this.runs.set(name, run.data);
-    }
+    });
+    // In listing order, whatever order the fetches finished in.
+    for (const [name] of wanted) this.runs.set(name, this.remoteRun(name).data);
     return this;
   }
 
@@ -115,7 +132,13 @@ export class RemoteLogdir extends Logdir {
     let run = this.remoteRuns.get(name);
     if (!run) {
       const data = emptyRun(name);
-      const { runs: _runs, workers: _workers, s3: _s3, ...read } = this.options as RemoteLoadOptions;
+      const {
+        runs: _runs,
+        workers: _workers,
+        s3: _s3,
+        concurrency: _c,
+        ...read
+      } = this.options as RemoteLoadOptions;
       const decoder = new SummaryDecoder();
       run = {
         data,
@@ -163,5 +186,10 @@ export async function loadLogdirAsync(dir: string, options: RemoteLoadOptions = 
     throw new TypeError(`loadLogdirAsync expects a directory path or s3:// URL, got ${String(dir)}`);
   if (!/^s3:\/\//i.test(dir)) return loadLogdir(dir, options);
   checkLoadOptions(options);
+  const { concurrency } = options;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64))
+    throw new RangeError(
+      `loadLogdirAsync: concurrency must be a whole number in [1, 64], got ${String(concurrency)}`,
+    );
   return new RemoteLogdir(dir, options).reloadAsync();
 }

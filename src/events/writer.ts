@@ -20,10 +20,9 @@ import {
 } from "./image-input";
 import { encodePng, type RgbaImage } from "../image/png";
 import { modelToGraphDef, type ModelLike } from "./graph";
-import { graphNodesToGraphDef } from "./graph-def";
+import { graphModelToGraphDef } from "./graph-def";
 import type { tf } from "../backend";
-import { GraphModelAdapter, inspectModel, isGraphModel } from "../model";
-import { graphOf } from "../model/graph-topology";
+import { isGraphModel } from "../model";
 import { checkDomains, checkHparams, hparamsSummaryValues, type HparamValue } from "./hparams";
 import {
   projectorConfigText,
@@ -261,28 +260,5 @@ export class SummaryWriter extends MediaWriter {
  * (a layer list) takes the layers path, as before.
  */
 function graphDefOf(model: ModelLike | tf.LayersModel | tf.GraphModel): Uint8Array {
-  if (!isGraphModel(model)) return modelToGraphDef(model as ModelLike);
-  const adapter = inspectModel(model, "addGraph") as GraphModelAdapter;
-  const graph = graphOf(model);
-  const nodes = Object.values(graph.nodes) as unknown as {
-    name: string;
-    op: string;
-    inputNames: string[];
-    rawAttrs?: Record<string, unknown>;
-  }[];
-  const shapeOf = new Map(adapter.nodes().map((n) => [n.name, n]));
-  return graphNodesToGraphDef(
-    nodes.map((n) => {
-      const node = shapeOf.get(n.name);
-      return { ...n, shape: node ? adapter.outputShape(node) : null };
-    }),
-    producerOf(model),
-  );
-}
-
-function producerOf(model: tf.GraphModel): number {
-  const versions = (
-    model as unknown as { artifacts?: { modelTopology?: { versions?: { producer?: number } } } }
-  ).artifacts?.modelTopology?.versions;
-  return versions?.producer ?? 22;
+  return isGraphModel(model) ? graphModelToGraphDef(model, "addGraph") : modelToGraphDef(model as ModelLike);
 }

@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DISPLAY_SYMBOL, type MimeBundle } from "../display";
 import { GraphDefProto, TO_OBJECT } from "../events/schema";
+import { graphModelToGraphDef } from "../events/graph-def";
+import { isGraphModel } from "../model";
 import { runsOf, selectRuns, type RunsSource } from "./source";
 import { drawGraph, mountGraph, type GraphData, type GraphNodeData } from "./graph-draw";
 import { LogView } from "./view";
@@ -31,16 +33,24 @@ const cleanInput = (input: string): string => input.replace(/^\^/, "").replace(/
 /** GraphDef nodes (decoded protobuf or a GraphModel's JSON topology) as the view's data. */
 export function graphDefData(graphDef: any): GraphData {
   const nodes: GraphNodeData[] = (graphDef?.node ?? []).map((node: any) => {
-    const shapes = node.attr?._output_shapes?.list?.shape ?? [];
+    // The recorded output shape; else what a constant or a placeholder declares (converted models record none).
+    const shape =
+      node.attr?._output_shapes?.list?.shape?.[0] ??
+      node.attr?.value?.tensor?.tensor_shape ??
+      node.attr?.shape?.shape;
     return {
       name: String(node.name),
       op: String(node.op ?? ""),
       inputs: (node.input ?? []).map((i: string) => cleanInput(String(i))),
-      shape: shapes.length ? shapeText(shapes[0]) : "",
+      shape: shape ? shapeText(shape) : "",
     };
   });
   return { nodes };
 }
+
+/** A serialized GraphDef (an event file's graph, or what addGraph would write) as the view's data. */
+const graphDefBytesData = (bytes: Uint8Array): GraphData =>
+  graphDefData(GraphDefProto.toObject(GraphDefProto.decode(bytes), TO_OBJECT));
 
 function layerShape(layer: any): string {
   try {
@@ -93,7 +103,15 @@ export function layersModelData(model: any): GraphData {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** Scopes to open at first: while the top level is one scope, open it (a converted model's wrapper scopes). */
+/** Nodes that do work (weights and other constants left out) under a name prefix. */
+const workUnder = (data: GraphData, prefix: string): number =>
+  data.nodes.filter((n) => n.name.startsWith(prefix) && n.op !== "Const").length;
+
+/**
+ * Scopes to open at first: the wrapper scopes around the model, as far down as one scope holds nearly all the work
+ * of its level (90% of the non-constant nodes): a converted model's StatefulPartitionedCall/.../predict chain, or
+ * the one top-level scope TensorBoard users open first. The level where the work splits is shown as boxes.
+ */
 export function defaultExpanded(data: GraphData): string[] {
   const open: string[] = [];
   let prefix = "";
@@ -103,11 +121,12 @@ export function defaultExpanded(data: GraphData): string[] {
         .filter((n) => n.name.startsWith(prefix))
         .map((n) => n.name.slice(prefix.length).split("/")[0]),
     );
-    const [only] = children;
-    const scope = `${prefix}${only}`;
-    if (children.size !== 1 || !data.nodes.some((n) => n.name.startsWith(`${scope}/`))) return open;
-    open.push(scope);
-    prefix = `${scope}/`;
+    const scopes = [...children].filter((c) => data.nodes.some((n) => n.name.startsWith(`${prefix}${c}/`)));
+    const total = Math.max(1, workUnder(data, prefix));
+    const main = scopes.find((c) => children.size === 1 || workUnder(data, `${prefix}${c}/`) >= 0.9 * total);
+    if (main === undefined) return open;
+    open.push(`${prefix}${main}`);
+    prefix = `${prefix}${main}/`;
   }
 }
 
@@ -174,6 +193,9 @@ mountGraph(document.getElementById(${json(id)}),${json(this.data)},${json(this.e
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function dataOfModel(model: any): { data: GraphData; source: string } | undefined {
+  // A loaded GraphModel: the GraphDef addGraph writes for it (same nodes, shapes learnt from one run).
+  if (isGraphModel(model))
+    return { data: graphDefBytesData(graphModelToGraphDef(model, "graph")), source: "a GraphModel" };
   const topology = model?.artifacts?.modelTopology ?? model?.modelTopology;
   if (topology && Array.isArray(topology.node))
     return { data: graphDefData(topology), source: "a GraphModel" };
@@ -195,8 +217,10 @@ function dataOfLogdir(source: RunsSource, runName?: string): { data: GraphData; 
       `graph: several runs have a graph; pick one with { run }: ${withGraph.map((r) => JSON.stringify(r.name)).join(", ")}`,
     );
   const run = withGraph[0];
-  const decoded = GraphDefProto.toObject(GraphDefProto.decode(run.graphs[run.graphs.length - 1]), TO_OBJECT);
-  return { data: graphDefData(decoded), source: `run ${JSON.stringify(run.name)}` };
+  return {
+    data: graphDefBytesData(run.graphs[run.graphs.length - 1]),
+    source: `run ${JSON.stringify(run.name)}`,
+  };
 }
 
 /** `graph("runs")` or `graph(model)`: the model graph with name scopes as boxes that expand on click. */

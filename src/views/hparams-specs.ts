@@ -1,4 +1,4 @@
-// The vega-lite pieces of the hparams view: the sortable table, the parallel coordinates with their metric brush,
+// The vega-lite pieces of the hparams view: the sortable table, the parallel coordinates with a brush per metric,
 // and the scatter matrix (compute is in hparams.ts).
 import type { parallelAxes } from "./hparams";
 
@@ -49,12 +49,19 @@ export function tableSpec(rows: Record<string, unknown>[], keys: string[]): Reco
   };
 }
 
+/** The brush param of the k-th metric's strip (the first keeps its historical name). */
+export const brushName = (k: number): string => (k === 0 ? "metricRange" : `metricRange${k}`);
+
 export function parallelSpec(
   axes: ReturnType<typeof parallelAxes>,
-  firstMetric: string | undefined,
+  metricKeys: string[],
   rows: Record<string, unknown>[],
 ) {
-  const brushed = firstMetric !== undefined;
+  const brushed = metricKeys.length > 0;
+  const width = Math.max(300, 120 * axes.columns.length);
+  // A session stays bright while it is inside every brushed range (an empty brush keeps everything), as
+  // TensorBoard's parallel coordinates filter on every axis brushed.
+  const inside = { and: metricKeys.map((_, k) => ({ param: brushName(k), empty: true })) };
   const lines = {
     data: { values: axes.points },
     ...(brushed
@@ -62,14 +69,14 @@ export function parallelSpec(
           transform: [
             {
               lookup: "session",
-              // The metric's value on every point of a session's line, for the brush's test.
-              from: { data: { values: rows }, key: "session", fields: [field(firstMetric)] },
+              // The metrics' values on every point of a session's line, for the brushes' tests.
+              from: { data: { values: rows }, key: "session", fields: metricKeys.map(field) },
             },
           ],
         }
       : {}),
     title: "parallel coordinates",
-    width: Math.max(300, 120 * axes.columns.length),
+    width,
     height: 220,
     layer: [
       {
@@ -91,9 +98,7 @@ export function parallelSpec(
           y: { field: "position", type: "quantitative", axis: null, scale: { domain: [0, 1] } },
           detail: { field: "session", type: "nominal" },
           color: { field: "session", type: "nominal", legend: null },
-          ...(brushed
-            ? { opacity: { condition: { param: "metricRange", empty: true, value: 1 }, value: 0.08 } }
-            : {}),
+          ...(brushed ? { opacity: { condition: { test: inside, value: 1 }, value: 0.08 } } : {}),
           order: { field: "axis", type: "quantitative" },
           tooltip: [{ field: "session" }, { field: "column" }, { field: "value" }],
         },
@@ -108,24 +113,19 @@ export function parallelSpec(
       },
     ],
   };
-  if (!brushed) return [lines];
-  const strip = {
+  // One strip per metric, each with its own brush.
+  const strips = metricKeys.map((metric, k) => ({
     data: { values: rows },
-    title: `brush a range of ${firstMetric} to pick sessions`,
-    width: Math.max(300, 120 * axes.columns.length),
+    title: `brush a range of ${metric} to pick sessions`,
+    width,
     height: 40,
-    params: [{ name: "metricRange", select: { type: "interval", encodings: ["x"] } }],
+    params: [{ name: brushName(k), select: { type: "interval", encodings: ["x"] } }],
     mark: { type: "tick", thickness: 2 },
     encoding: {
-      x: {
-        field: field(firstMetric),
-        type: "quantitative",
-        title: firstMetric,
-        scale: { zero: false },
-      },
+      x: { field: field(metric), type: "quantitative", title: metric, scale: { zero: false } },
     },
-  };
-  return [lines, strip];
+  }));
+  return [lines, ...strips];
 }
 
 export function scatterSpec(rows: Record<string, unknown>[], names: string[], metrics: string[]) {

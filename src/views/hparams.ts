@@ -161,7 +161,7 @@ export class HparamsView extends VegaLiteChart {
         tableSpec(rows, keys),
         ...parallelSpec(
           parallelAxes(sessions, names, metrics),
-          metrics.length ? keyOf("m", metrics[0], names, metrics) : undefined,
+          metrics.map((m) => keyOf("m", m, names, metrics)),
           rows,
         ),
         ...scatterSpec(

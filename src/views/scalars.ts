@@ -7,6 +7,7 @@ import { reduceForDisplay, type DisplayPoint } from "./reduce";
 import { runsOf, selectNames, type NameFilter, type RunsSource } from "./source";
 import { stepAxis, VegaLiteChart, formatNumber, textTable } from "./chart";
 import { liveControls, type LiveControls } from "./scalars-live";
+import { downloadLayers } from "./scalars-download";
 
 /** Points in the longest drawn series (what bounds the exactness of in-browser smoothing). */
 function longestSeries(rows: ScalarRow[]): number {
@@ -171,6 +172,8 @@ function layers(
   x: Record<string, unknown>,
   y: Record<string, unknown>,
   live?: LiveControls,
+  width = 360,
+  links = live !== undefined,
 ): unknown[] {
   const smoothedField = live?.smoothedField ?? "smoothed";
   const color = { field: "run", type: "nominal", title: "run" };
@@ -208,15 +211,21 @@ function layers(
       encoding: { x, y: { ...y, field: smoothedField }, color, order, detail, tooltip },
     });
   }
+  // The download links belong to the live chart only (a still picture cannot be clicked).
+  if (live && links) out.push(...downloadLayers(smoothedField, width));
   return out;
 }
 
-/** The chart; `live` adds the smoothing and x-axis controls that run in the browser (left out of a still image). */
+/**
+ * The chart; `live` adds the smoothing and x-axis controls that run in the browser (left out of a still image),
+ * and, unless `links` is false (the board has buttons of its own), the CSV/JSON download links.
+ */
 export function scalarsSpec(
   rows: ScalarRow[],
   anyReduced: boolean,
   options: ScalarsOptions = {},
   live = false,
+  links = live,
 ): Record<string, unknown> {
   const smoothing = options.smoothing ?? 0.6;
   const axis = options.xAxis ?? "step";
@@ -232,13 +241,16 @@ export function scalarsSpec(
     title: "value",
     scale: { type: options.logY ? "log" : "linear", zero: false },
   };
+  const width = options.width ?? 360;
   const inner = {
-    width: options.width ?? 360,
+    width,
     height: options.height ?? 220,
-    layer: layers(smoothing, anyReduced, x, y, controls),
+    layer: layers(smoothing, anyReduced, x, y, controls, width, links),
   };
   return {
     ...(controls ? { params: controls.params, transform: controls.transform } : {}),
+    // Drawn as SVG by vega-embed (JupyterLab, VS Code) as on the board: the download links are then DOM text.
+    ...(live ? { usermeta: { embedOptions: { renderer: "svg" } } } : {}),
     data: { values: rows },
     facet: {
       field: "tag",

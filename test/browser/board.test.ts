@@ -1,10 +1,10 @@
 // The board in headless Chromium: opens on the scalars, switches dashboards, expands a graph scope, sees a point
 // the writer adds pushed to the page, zooms a scalar chart and gets every point of the zoomed range; screenshots in
-// test/artifacts/board/. Path traversal and oversized requests are refused.
+// test/artifacts/board/; downloads what a zoomed chart shows. Path traversal and oversized requests are refused.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SummaryWriter, startBoard, type Board } from "../../src/index";
@@ -151,6 +151,38 @@ describe("tensorscope board (headless Chromium)", { timeout: 180_000 }, () => {
       `${count} points drawn for ${inRange} steps per run`,
     );
     await page.screenshot({ path: join(ARTIFACTS, "5-zoomed.png") });
+    assert.deepEqual(session.errors, []);
+  });
+
+  it("downloads what the zoomed chart shows as CSV and JSON, the notebook chart's columns", async () => {
+    const { page } = session;
+    const card = page.locator('main .card[data-tag="loss"]');
+    const drawn = await page.evaluate(() => {
+      const el = document.querySelector('main .card[data-tag="loss"]') as HTMLElement;
+      const [lo, hi] = el.dataset.zoomed!.split(",").map(Number);
+      const views = (
+        window as unknown as { __boardViews: Record<string, { data(n: string): { step: number }[] }> }
+      ).__boardViews;
+      // The x axis is the step (the default): the points drawn in the zoomed range.
+      return views.loss.data("points").filter((r) => r.step >= lo && r.step <= hi).length;
+    });
+    const save = async (label: string) => {
+      const saved = page.waitForEvent("download");
+      await card.getByRole("button", { name: `download ${label}` }).click();
+      const file = await saved;
+      return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, "utf8") };
+    };
+    const csv = await save("CSV");
+    assert.equal(csv.name, "loss.csv");
+    const [header, ...lines] = csv.text.trim().split("\n");
+    assert.equal(header, "run,tag,step,wall_time,value,smoothed");
+    assert.equal(lines.length, drawn, "every point drawn in the zoomed range");
+    const json = await save("JSON");
+    assert.equal(json.name, "loss.json");
+    const rows = JSON.parse(json.text) as { run: string; step: number; wall_time: number; value: number }[];
+    assert.equal(rows.length, drawn);
+    // The writer logged step s at wall time 1000 + s (seconds).
+    for (const row of rows) assert.equal(row.wall_time, 1000 + row.step, `${row.run} step ${row.step}`);
     assert.deepEqual(session.errors, []);
   });
 

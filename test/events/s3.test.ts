@@ -1,7 +1,10 @@
 // s3:// logdirs against a real S3-compatible server (s3rver, see s3-server.ts): the writer's files read back
-// as a local folder's are, incremental reloads, PyTorch's files uploaded there, and every failure named.
+// as a local folder's are, incremental reloads, PyTorch's files uploaded there and PyTorch's own writer writing
+// there (test/events/torch_writer.py: needs torch and boto3 in .venv), and every failure named.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -10,6 +13,7 @@ import { loadLogdir, type Logdir } from "../../src/events/logdir";
 import { loadLogdirAsync, RemoteLogdir } from "../../src/events/remote-logdir";
 import { SummaryWriter } from "../../src/events/writer";
 import { S3Store } from "../../src/events/s3";
+import { GraphDefProto } from "../../src/events/schema";
 import { startS3, type TestS3 } from "./s3-server";
 
 let s3: TestS3;
@@ -118,6 +122,99 @@ test("a logdir PyTorch wrote, uploaded to S3, reads as it does from disk", async
     return { name: e.tensorName, vectors: e.vectors(), metadata: e.metadata(), sprite: e.spriteImage() };
   };
   assert.deepEqual(embedding(remote), embedding(local));
+});
+
+const PYTHON = join(__dirname, "..", "..", ".venv", "bin", "python");
+
+/** Runs PyTorch's SummaryWriter (torch_writer.py) on a logdir; async, as s3rver answers from this process. */
+async function torchWrites(logdir: string): Promise<void> {
+  await promisify(execFile)(PYTHON, [join(__dirname, "torch_writer.py"), logdir], {
+    // TensorBoard's gfile takes the endpoint from S3_ENDPOINT; boto3 the credentials from AWS_*.
+    env: {
+      ...process.env,
+      S3_ENDPOINT: s3.endpoint,
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_REGION: "us-east-1",
+    },
+    timeout: 240_000,
+  });
+}
+
+test("a logdir PyTorch's own SummaryWriter wrote to S3 (TensorBoard's gfile, boto3) reads as the same from disk", async () => {
+  const local = mkdtempSync(join(tmpdir(), "ts-torch-"));
+  try {
+    await torchWrites("s3://logs/torch-direct");
+    await torchWrites(local);
+    const store = new S3Store(s3.options);
+    const keys = (await store.list("logs", "torch-direct")).map((o) => o.key);
+    assert.ok(
+      keys.some((k) => /^torch-direct\/events\.out\.tfevents\./.test(k)),
+      `PyTorch wrote its event file to the bucket: ${keys.join(", ")}`,
+    );
+    assert.ok(keys.includes("torch-direct/"), "and its folder marker (gfile's makedirs), which is not a run");
+    const fromS3 = await loadLogdirAsync("s3://logs/torch-direct", { s3: s3.options });
+    const fromDisk = loadLogdir(local);
+    assert.deepEqual((fromS3 as RemoteLogdir).failures, []);
+    assert.deepEqual([...fromS3.runs.keys()].sort(), [".", "grp_a", "grp_b"]);
+    assert.deepEqual(contents(fromS3), contents(fromDisk));
+    const [remote, disk] = [fromS3.run("."), fromDisk.run(".")];
+    assert.equal(remote.scalars.get("loss")!.length, 300);
+    assert.deepEqual(remote.prCurves, disk.prCurves);
+    assert.equal(remote.audio.get("sound")![0].value[0].sampleRate, 8000);
+    // PyTorch's traced graph: the same nodes and edges (two traces may order a node's attributes differently).
+    const nodes = (graphs: Buffer[]) =>
+      graphs.map((g) =>
+        (
+          GraphDefProto.toObject(GraphDefProto.decode(g)) as {
+            node: { name: string; op: string; input?: string[] }[];
+          }
+        ).node
+          .map((n) => `${n.name} ${n.op} ${(n.input ?? []).join(",")}`)
+          .sort(),
+      );
+    assert.equal(remote.graphs.length, 1);
+    assert.deepEqual(nodes(remote.graphs), nodes(disk.graphs));
+  } finally {
+    rmSync(local, { recursive: true, force: true });
+  }
+});
+
+test("runs are fetched several at a time, listed in order, the same as one at a time; bad concurrency refused", async () => {
+  for (let r = 0; r < 12; r++) {
+    const writer = new SummaryWriter(`s3://logs/many/run${String(r).padStart(2, "0")}`, { s3: s3.options });
+    // Runs of different sizes, so concurrent fetches finish out of order.
+    for (let step = 0; step < 50 + 400 * (r % 3); step++)
+      writer.addScalar("x", r * 1000 + step, step, 1e9 + step);
+    await writer.closeAsync();
+  }
+  // Reads in flight at once, counted on the store every remote logdir reads through.
+  const read = S3Store.prototype.read;
+  let [inFlight, most] = [0, 0];
+  S3Store.prototype.read = async function (this: S3Store, ...args: Parameters<typeof read>) {
+    most = Math.max(most, ++inFlight);
+    try {
+      return await read.apply(this, args);
+    } finally {
+      inFlight--;
+    }
+  };
+  let together: Logdir;
+  try {
+    together = await loadLogdirAsync("s3://logs/many", { s3: s3.options, concurrency: 5 });
+  } finally {
+    S3Store.prototype.read = read;
+  }
+  assert.equal(most, 5, "five runs' objects fetched at once, never more");
+  const oneByOne = await loadLogdirAsync("s3://logs/many", { s3: s3.options, concurrency: 1 });
+  const names = Array.from({ length: 12 }, (_, r) => `run${String(r).padStart(2, "0")}`);
+  assert.deepEqual([...together.runs.keys()], names);
+  assert.deepEqual(together.toRows(), oneByOne.toRows());
+  for (const bad of [0, 1.5, 65, Number.NaN])
+    await assert.rejects(
+      loadLogdirAsync("s3://logs/many", { s3: s3.options, concurrency: bad }),
+      /concurrency must be a whole number in \[1, 64\]/,
+    );
 });
 
 test("credentials and endpoint come from the usual AWS environment variables", async () => {

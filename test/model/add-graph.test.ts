@@ -59,7 +59,7 @@ test("addGraph(GraphModel): TensorBoard's loader reads the model's own GraphDef"
       conv.input,
       graph.nodes[LAST_CONV].inputs.map((n) => n.name),
     );
-    assert.deepEqual(conv.shapes, [[1, 7, 7, 1792]]);
+    assert.deepEqual(conv.shapes, [[-1, 7, 7, 1792]], "the batch left open, as the input declares it");
     assert.deepEqual(conv.strides, [1, 1, 1, 1]);
     assert.equal(conv.padding, "SAME");
     assert.deepEqual(conv.fused, ["BiasAdd", "Relu6"]);

@@ -175,6 +175,53 @@ test("hparams: brushing a range of the first metric dims the sessions outside it
   assert.deepEqual([...new Set(dimmed)], ["hp/lr=0.3"]);
 });
 
+test("hparams: every metric has its brush; a session stays bright only inside every brushed range", async () => {
+  const two = mkdtempSync(join(tmpdir(), "ts-hparams-two-"));
+  try {
+    const hp = new SummaryWriter(two);
+    for (const [lr, acc, loss] of [
+      [0.1, 0.75, 0.3],
+      [0.2, 1, 0.6],
+      [0.3, 0.5, 0.2],
+      [0.4, 0.9, 0.1],
+    ] as const)
+      hp.addHparams({ lr }, { accuracy: acc, loss }, { runName: `lr=${lr}` });
+    hp.close();
+    const vega = await import("vega");
+    const compiled = vl.compile(hparams(two).spec as never).spec;
+    const brushes = (compiled.signals ?? []).map((s) => s.name).filter((n) => /^metricRange\d*$/.test(n));
+    assert.deepEqual(brushes.sort(), ["metricRange", "metricRange1"], "one brush per metric");
+    const dimmedWith = async (
+      stores: Record<string, [string, string, [number, number]]>,
+    ): Promise<string[]> => {
+      const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+      for (const [name, [unit, metric, range]] of Object.entries(stores))
+        view.data(`${name}_store`, [
+          { unit, fields: [{ field: metric, channel: "x", type: "R" }], values: [range] },
+        ]);
+      await view.runAsync();
+      const svg = await view.toSVG();
+      view.finalize();
+      const dimmed = svg.matchAll(
+        /aria-label="[^"]*session: ([^;"]+)[^"]*" role="graphics-symbol" aria-roledescription="line mark"[^>]*opacity="0.08"/g,
+      );
+      return [...new Set([...dimmed].map((m) => m[1]))].sort();
+    };
+    // accuracy in [0.7, 1] keeps lr=0.1, 0.2, 0.4; loss in [0, 0.35] keeps lr=0.1, 0.3, 0.4: both keep 0.1 and 0.4.
+    assert.deepEqual(await dimmedWith({ metricRange: ["concat_2", "accuracy", [0.7, 1]] }), ["lr=0.3"]);
+    assert.deepEqual(await dimmedWith({ metricRange1: ["concat_3", "loss", [0, 0.35]] }), ["lr=0.2"]);
+    assert.deepEqual(
+      await dimmedWith({
+        metricRange: ["concat_2", "accuracy", [0.7, 1]],
+        metricRange1: ["concat_3", "loss", [0, 0.35]],
+      }),
+      ["lr=0.2", "lr=0.3"],
+    );
+  } finally {
+    rmSync(two, { recursive: true, force: true });
+  }
+});
+
 test("hparams: PyTorch's and tensorboardX's add_hparams output (fixtures)", () => {
   for (const writer of ["pytorch", "tensorboardx"]) {
     const view = hparams(join(__dirname, "..", "fixtures", "events", writer));
