@@ -12,7 +12,7 @@ export const positiveGradientsOnly = tf.customGrad(((y: tf.Tensor) => ({
 })) as unknown as Parameters<typeof tf.customGrad>[0]) as (y: tf.Tensor) => tf.Tensor;
 
 /** The ops the wanted nodes are computed from, not looking past fed nodes. */
-function ancestors(order: OpNode[], fed: Set<string>, names: string[]): Set<OpNode> {
+export function ancestors(order: OpNode[], fed: Set<string>, names: string[]): Set<OpNode> {
   const byName = new Map(order.map((n) => [n.name, n]));
   const seen = new Set<OpNode>();
   const stack = names.map((n) => byName.get(n)).filter((n): n is OpNode => n !== undefined);
