@@ -15,63 +15,21 @@ import {
 } from "../../src/vision/attribution";
 import { integratedGradients, type IntegratedGradientsOptions } from "../../src/vision/saliency";
 import { INPUTS, W, handModel, inputTensor } from "./cam-fixtures";
-
-const relu = (v: number) => Math.max(v, 0);
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** 3x3x1 → flatten → hidden = relu(x·V + c) (2 units) → out = hidden·U (2 classes). */
-const V = [
-  [1, -1],
-  [0.5, 2],
-  [-1, 0.5],
-  [2, 0],
-  [0, 1],
-  [1, 1],
-  [-0.5, 0],
-  [0, -2],
-  [1.5, 0.5],
-];
-const C = [0.1, -0.2];
-const U = [
-  [1, -1],
-  [2, 0.5],
-];
-function mlp(): tf.LayersModel {
-  const input = tf.input({ shape: [3, 3, 1] });
-  const hidden = tf.layers.dense({ units: 2, activation: "relu", name: "hidden" });
-  const out = tf.layers.dense({ units: 2, useBias: false, name: "out" });
-  const model = tf.model({
-    inputs: input,
-    outputs: out.apply(hidden.apply(tf.layers.flatten().apply(input))) as tf.SymbolicTensor,
-  });
-  hidden.setWeights([tf.tensor2d(V), tf.tensor1d(C)]);
-  out.setWeights([tf.tensor2d(U)]);
-  return model;
-}
-const pre = (x: number[]) => [0, 1].map((j) => sum(x.map((v, i) => v * V[i][j])) + C[j]);
-const f = (x: number[], c: number) => sum(pre(x).map((z, j) => relu(z) * U[j][c]));
-const X = [
-  [0.2, 0.9, 0.4, 0.1, 0.7, 0.3, 0.8, 0.5, 0.6],
-  [0.9, 0.1, 0.6, 0.5, 0.2, 0.8, 0.3, 0.4, 0.7],
-];
-const top = (x: number[]) => (f(x, 1) > f(x, 0) ? 1 : 0);
-const xTensor = () => tf.tensor4d(X.flat(), [2, 3, 3, 1]);
-
-function close(actual: ArrayLike<number>, expected: number[], what: string, tolerance = 1e-4): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(
-      Math.abs(actual[i] - expected[i]) <= tolerance,
-      `${what}[${i}]: ${actual[i]} vs ${expected[i]}`,
-    );
-  }
-}
-
-function withLeakCheck(body: () => void): void {
-  const before = tf.memory().numTensors;
-  body();
-  assert.equal(tf.memory().numTensors, before, "no tensor leaks");
-}
+import {
+  C,
+  U,
+  V,
+  X,
+  close,
+  f,
+  mlp,
+  pre,
+  relu,
+  sum,
+  top,
+  withLeakCheck,
+  xTensor,
+} from "./attribution-fixtures";
 
 test("inputXGradient = x ⊙ ∂y/∂x", () => {
   const model = mlp();

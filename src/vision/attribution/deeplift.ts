@@ -12,16 +12,7 @@ import {
   type ModelNode,
   type NodeOverride,
 } from "../../model";
-import {
-  baselineFor,
-  checkOptions,
-  cleanScores,
-  completeness,
-  inputGradients,
-  range,
-  run,
-  scoreRows,
-} from "./common";
+import { baselineFor, checkOptions, cleanScores, completeness, inputGradients, range, run } from "./common";
 import {
   deepLiftKinds,
   layerOfNode,

@@ -144,6 +144,8 @@ export function baselineBank(x: tf.Tensor4D, baselines: tf.Tensor | number | und
 /** rows [n, ...] summed into [batch, ...] by their sample index (a one-hot product: no scatter kernel needed). */
 export function sumBySample(rows: tf.Tensor, samples: number[], batch: number): tf.Tensor {
   return tf.tidy(() => {
+    // tf.oneHot refuses a depth of 1: one sample's rows are simply summed
+    if (batch === 1) return rows.sum(0, true);
     const flat = rows.reshape([rows.shape[0], -1]);
     const oneHot = tf.transpose(tf.oneHot(samples, batch).toFloat());
     return tf.matMul(oneHot, flat).reshape([batch, ...rows.shape.slice(1)]);
