@@ -316,3 +316,62 @@ test("layerIntegratedGradients and layerConductance on the hand model's conv: (A
   );
   x.dispose();
 });
+
+test("bad input: unknown options, a mask of the wrong size, a target function of the wrong shape", () => {
+  const model = mlp();
+  const x = xTensor();
+  const start = tf.memory().numTensors;
+  assert.throws(
+    () => occlusion(model, x, { window: [2, 2], stride: 1 } as never),
+    /occlusion: unknown option "stride"; known: targets, batchSize, output, baseline, perturbationsPerEval, window, strides/,
+  );
+  assert.throws(
+    () => inputXGradient(model, x, { baseline: 0 } as never),
+    /inputXGradient: unknown option "baseline"/,
+  );
+  assert.throws(
+    () => gradientShap(model, x, { nSamples: 3 } as never),
+    /gradientShap: unknown option "nSamples"; known: .*samples/,
+  );
+  assert.throws(() => deepLift(model, x, { baselines: 0 } as never), /deepLift: unknown option "baselines"/);
+  assert.throws(
+    () => layerConductance(model, x, { layer: "hidden", nSteps: 5 } as never),
+    /layerConductance: unknown option "nSteps"/,
+  );
+  assert.throws(
+    () => noiseTunnel(inputXGradient, { nt_samples: 4 } as never),
+    /noiseTunnel: unknown option "nt_samples"/,
+  );
+  const wrongMask = tf.zeros([3, 2]);
+  assert.throws(
+    () => featureAblation(model, x, { featureMask: wrongMask }),
+    /featureMask of shape \[3,2\] does not fit the input \[2, 3, 3, 1\]: expected \[3, 3\], \[3, 3, 1\], \[2, 3, 3\] or \[2, 3, 3, 1\]/,
+  );
+  wrongMask.dispose();
+  assert.throws(
+    () => featureAblation(model, x, { featureMask: [[0, 1]] } as never),
+    /featureMask must be a tf.Tensor of integer feature ids/,
+  );
+  // a batched target function must give one score per row; a per-sample one, a scalar
+  const wholeOutput = (out: tf.Tensor) => out;
+  for (const call of [
+    () => occlusion(model, x, { window: [2, 2], targets: wholeOutput }),
+    () => inputXGradient(model, x, { targets: wholeOutput }),
+    () => featureAblation(model, x, { targets: wholeOutput }),
+  ]) {
+    assert.throws(
+      call,
+      /a target function must return one score per output row, shape \[\d+\]; got shape \[\d+,2\]/,
+    );
+  }
+  assert.throws(
+    () => deepLift(model, x, { targets: [0, (row: tf.Tensor) => row] }),
+    /the target of sample 1 must return one score \(a scalar\) for that sample's output \[2\]; got shape \[2\]/,
+  );
+  assert.throws(
+    () => occlusion(model, x, { window: [2, 2], baseline: tf.zeros([2, 2]) }),
+    /baseline of shape \[2,2\] does not fit the input \[2,3,3,1\]/,
+  );
+  assert.equal(tf.memory().numTensors, start + 1, "only the stray baseline the test made");
+  x.dispose();
+});

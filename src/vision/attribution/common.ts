@@ -102,6 +102,39 @@ export function range(n: number): number[] {
 }
 
 /**
+ * d f/d `at`. An error inside tf.grad would strand the tensors its tape saved, so a failure of `f` (a target
+ * function of the wrong shape, say) is carried out of it and thrown once the tape is closed; a missing gradient
+ * is explained with the node it belongs to.
+ */
+export function differentiate(
+  p: Prepared,
+  method: string,
+  at: tf.Tensor,
+  f: (x: tf.Tensor) => tf.Scalar,
+): tf.Tensor {
+  let failure: unknown;
+  const gradient = tf.grad((x: tf.Tensor) => {
+    try {
+      return f(x);
+    } catch (error) {
+      failure = error;
+      return tf.sum(tf.mul(x, 0));
+    }
+  });
+  let result: tf.Tensor;
+  try {
+    result = tf.tidy(() => gradient(at));
+  } catch (error) {
+    throw explainGradientFailure(p.model, error, method);
+  }
+  if (failure !== undefined) {
+    result.dispose();
+    throw failure;
+  }
+  return result;
+}
+
+/**
  * d(Σ scores)/d(rows), rows being copies of samples `samples[r]`, in one backward pass; also the rows' scores,
  * which the same forward pass gives for free.
  */
@@ -113,18 +146,11 @@ export function inputGradients(
   options: RunOptions = {},
 ): { grads: tf.Tensor4D; rowScores: number[] } {
   let kept: tf.Tensor | undefined;
-  const gradient = tf.grad((x: tf.Tensor) => {
+  const grads = differentiate(p, method, rows, (x) => {
     const scores = scoreRows(p, x, samples, options);
     kept = tf.keep(scores.clone());
     return scores.sum();
-  });
-  let grads: tf.Tensor4D;
-  try {
-    grads = tf.tidy(() => gradient(rows) as tf.Tensor4D);
-  } catch (error) {
-    kept?.dispose();
-    throw explainGradientFailure(p.model, error, method);
-  }
+  }) as tf.Tensor4D;
   const rowScores = Array.from(kept!.dataSync());
   kept!.dispose();
   return { grads, rowScores };

@@ -10,13 +10,13 @@ import {
   type ModelNode,
   type NodeRef,
 } from "../../model";
-import { explainGradientFailure } from "../../model/gradient-errors";
 import { quadrature, type IntegrationMethod } from "../quadrature";
 import {
   baselineFor,
   checkCount,
   checkOptions,
   completeness,
+  differentiate,
   range,
   run,
   scoreRows,
@@ -69,13 +69,9 @@ function gradientsAt(
   samples: number[],
   who: string,
 ): tf.Tensor4D {
-  try {
-    return tf.grad((a: tf.Tensor) => tf.sum(scoreRows(p, inputs, samples, { feed: { node, value: a } })))(
-      values,
-    ) as tf.Tensor4D;
-  } catch (error) {
-    throw explainGradientFailure(p.model, error, who);
-  }
+  return differentiate(p, who, values, (a) =>
+    tf.sum(scoreRows(p, inputs, samples, { feed: { node, value: a } })),
+  ) as tf.Tensor4D;
 }
 
 /** Layer Integrated Gradients: (A(x) − A(x′)) ⊙ ∫₀¹ ∂y/∂A at A(x′) + α(A(x) − A(x′)) dα. */

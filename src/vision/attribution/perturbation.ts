@@ -91,9 +91,23 @@ function ablate(
   spread: "mean" | "sum",
 ): tf.Tensor4D {
   const perEval = checkCount(options.perturbationsPerEval, 32, "perturbationsPerEval");
+  const base = baselineValues(p.x, options.baseline);
+  try {
+    return spreadDrops(p, base, perEval, perturbationsOf, spread);
+  } finally {
+    base.dispose();
+  }
+}
+
+function spreadDrops(
+  p: Prepared,
+  base: tf.Tensor4D,
+  perEval: number,
+  perturbationsOf: (sample: number) => Perturbation[],
+  spread: "mean" | "sum",
+): tf.Tensor4D {
   const [batch, h, w, c] = p.x.shape;
   const size = h * w * c;
-  const base = baselineValues(p.x, options.baseline);
   // the clean scores by the same path as the perturbed ones, so an unperturbed row drops by exactly 0
   const clean = tf.tidy(() => Array.from(scoreRows(p, p.x, range(batch), FAST).dataSync()));
   const totals = new Float32Array(batch * size);
@@ -128,7 +142,6 @@ function ablate(
       });
     });
   }
-  base.dispose();
   if (spread === "mean") for (let i = 0; i < totals.length; i++) if (counts[i] > 0) totals[i] /= counts[i];
   return tf.tensor4d(totals, p.x.shape);
 }
