@@ -1,5 +1,6 @@
-// Methods that change how single layers compute (FullGrad's bias taps, DeepLIFT's gradient rules, captum's
-// attributions built on them) walk a LayersModel's own layers; a GraphModel's executor offers no such hook.
+// Methods that change how single layers compute inside them (FullGrad's bias taps) walk a LayersModel's own
+// layers; a GraphModel's executor offers no such hook. (DeepLIFT swaps whole nodes, which the model interface's
+// `override` run option does on both kinds.)
 import { tf } from "../backend";
 import { isGraphModel, LayersModelAdapter, type AnyModel } from "../model";
 
