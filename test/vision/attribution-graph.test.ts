@@ -1,7 +1,8 @@
 // captum's attributions on GraphModels: a frozen twin of a hand-computable LayersModel (models.freeze writes the
 // graph tfjs-converter would: MatMul, BiasAdd, Relu ops) gives the hand-computed answers and the LayersModel's
 // results; a conv twin checks the layer methods at a graph node; the real converted MobileNetV2 (nsfwjs) checks
-// completeness on a model with fused ops, and deepLift's refusal of a fused activation, naming the node.
+// completeness on a model with fused ops (deepLift splits a fused conv's activation off), and the node deepLift
+// cannot handle is named.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf, models } from "../../src/index";
@@ -295,10 +296,24 @@ describe("on the converted MobileNetV2 of nsfwjs (fused conv ops, uint8 weights)
     assert.equal(tf.memory().numTensors, start, "no tensor leaks");
   });
 
-  test("deepLift refuses an activation fused into a convolution, naming the node", () => {
-    assert.throws(
-      () => deepLift(g, x, { targets: 1, output: LOGITS }),
-      /deepLift cannot handle node "[^"]*MobilenetV2\/Conv\/Relu6" \(_FusedConv2D with the activation relu6 fused into it\)/,
+  test("deepLift through _FusedConv2D / FusedDepthwiseConv2dNative with ReLU6 fused in: Σ = f(x) − f(x′)", () => {
+    const start = tf.memory().numTensors;
+    const r = deepLift(g, x, { targets: 1, output: LOGITS, baseline: 0.5 });
+    const total = tf.tidy(() => r.attributions.sum().dataSync()[0]);
+    const expected = gap(0.5, 1);
+    const delta = (r.delta as number[])[0];
+    assert.ok(
+      Math.abs(total - expected - delta) < 1e-3 * Math.max(1, Math.abs(expected)),
+      "delta as reported",
     );
+    // only linear ops, ReLU6 (fused or not) and AddV2 on the way to the logits: the Rescale rule is exact
+    assert.ok(
+      Math.abs(delta) < 1e-3 * Math.max(1, Math.abs(expected)),
+      `deepLift delta ${delta} of ${expected}`,
+    );
+    r.dispose();
+    assert.equal(tf.memory().numTensors, start, "no tensor leaks");
+    // the softmax after the logits is not element-wise: scoring the probabilities names it
+    assert.throws(() => deepLift(g, x, { targets: 1 }), /deepLift cannot handle node "[^"]*" \(Softmax\)/);
   });
 });

@@ -191,15 +191,75 @@ function graphKind(model: GraphModelAdapter, node: ModelNode): Kind {
     const fused = (op.attrParams?.fusedOps?.value as string[] | undefined) ?? [];
     const activation = fused.filter((f) => f.toLowerCase() !== "biasadd");
     if (activation.length === 0) return "linear";
+    if (activation.length === 1 && FUSED_ACTIVATIONS[activation[0]] && fusedSplittable(model, op))
+      return "fused";
     detail = `${op.op} with the activation ${activation.join(", ")} fused into it`;
   }
   throw new Error(
     `deepLift cannot handle node "${op.name}" (${detail}): on a GraphModel it handles linear ops ` +
-      `(${[...GRAPH_LINEAR].slice(0, 8).join(", ")}, …; fused ops with only a bias), the activations ` +
-      `${[...GRAPH_ACTIVATIONS].join(", ")} as separate ops, and MaxPool. A converter that fuses activations into ` +
-      "convolutions leaves them out of reach: convert without that optimisation, or use a method that needs no " +
+      `(${[...GRAPH_LINEAR].slice(0, 8).join(", ")}, …), the activations ${[...GRAPH_ACTIVATIONS].join(", ")} ` +
+      `as separate ops or fused (${Object.keys(FUSED_ACTIVATIONS).join(", ")}) into ` +
+      `${[...GRAPH_FUSED].join(", ")} with constant weights, and MaxPool; elsewhere use a method that needs no ` +
       "gradient rules (integratedGradients, gradientShap, occlusion)",
   );
+}
+
+type OpNode = ReturnType<GraphModelAdapter["opOf"]>;
+
+/** Activations a converter fuses into a convolution or matmul, as tfjs names them in `fusedOps`. */
+const FUSED_ACTIVATIONS: Record<string, (z: tf.Tensor, alpha: number) => tf.Tensor> = {
+  relu: (z) => tf.relu(z),
+  relu6: (z) => tf.relu6(z),
+  elu: (z) => tf.elu(z),
+  sigmoid: (z) => tf.sigmoid(z),
+  leakyrelu: (z, alpha) => tf.leakyRelu(z, alpha),
+};
+
+/** A fused op is split when everything but its data input is a constant weight and its layout is NHWC. */
+function fusedSplittable(model: GraphModelAdapter, op: OpNode): boolean {
+  const [data, ...rest] = op.inputs;
+  const format = String(op.attrParams?.dataFormat?.value ?? "NHWC").toUpperCase();
+  return (
+    data !== undefined &&
+    data.op !== "Const" &&
+    rest.every((i) => i.op === "Const" && model.source.weights[i.name]?.[0] !== undefined) &&
+    format === "NHWC"
+  );
+}
+
+/**
+ * A converter's fused op (_FusedConv2D, FusedDepthwiseConv2dNative, _FusedMatMul) split in its linear part,
+ * computed here from its weights and attributes as tfjs's executor does, and its activation.
+ */
+export function splitGraphNode(
+  model: GraphModelAdapter,
+  node: ModelNode,
+  x: tf.Tensor,
+): { pre: tf.Tensor; act: (z: tf.Tensor) => tf.Tensor } {
+  const op = model.opOf(node);
+  const attr = (key: string) => op.attrParams?.[key]?.value;
+  const [weight, bias] = op.inputs.slice(1).map((i) => model.source.weights[i.name][0]);
+  const [extra, activation] = attr("fusedOps") as string[];
+  let pre: tf.Tensor;
+  if (op.op === "_FusedMatMul") {
+    pre = tf.matMul(x as tf.Tensor2D, weight as tf.Tensor2D, !!attr("transposeA"), !!attr("transposeB"));
+  } else {
+    const strides = attr("strides") as number[];
+    const dilations = (attr("dilations") as number[] | undefined) ?? [1, 1, 1, 1];
+    let pad = attr("pad") as "valid" | "same" | "explicit" | number[];
+    if (pad === "explicit") {
+      const list = attr("explicitPaddings") as number[];
+      pad = [0, 1, 2, 3].map((i) => [list[2 * i], list[2 * i + 1]]) as unknown as number[];
+    }
+    const conv = op.op === "_FusedConv2D" ? tf.conv2d : tf.depthwiseConv2d;
+    pre = conv(x as tf.Tensor4D, weight as tf.Tensor4D, [strides[1], strides[2]], pad as "valid", "NHWC", [
+      dilations[1],
+      dilations[2],
+    ]);
+  }
+  if (extra === "biasadd") pre = tf.add(pre, bias);
+  const alpha = Number(attr("leakyreluAlpha") ?? 0.2);
+  return { pre, act: (z) => FUSED_ACTIVATIONS[activation](z, alpha) };
 }
 
 /** The nodes the scored value is computed from (an inner node: those before it in execution order). */

@@ -6,6 +6,7 @@
 // LayersModels and GraphModels alike.
 import { tf } from "../../backend";
 import {
+  GraphModelAdapter,
   inspectModel,
   type AnyModel,
   type InspectableModel,
@@ -17,6 +18,7 @@ import {
   deepLiftKinds,
   layerOfNode,
   poolParams,
+  splitGraphNode,
   splitLayer,
   type Kind,
   type PoolInternals,
@@ -44,7 +46,11 @@ function preAndAct(
   inputs: tf.Tensor[],
   own: Own,
 ): { pre: tf.Tensor; act: (z: tf.Tensor) => tf.Tensor } {
-  if (kind === "fused") return splitLayer(layerOfNode(model, node), inputs);
+  if (kind === "fused") {
+    return model instanceof GraphModelAdapter
+      ? splitGraphNode(model, node, inputs[0])
+      : splitLayer(layerOfNode(model, node), inputs);
+  }
   return { pre: inputs[0], act: (z) => own([z, ...inputs.slice(1)]) };
 }
 
