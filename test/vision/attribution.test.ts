@@ -15,6 +15,7 @@ import {
 } from "../../src/vision/attribution";
 import { integratedGradients, type IntegratedGradientsOptions } from "../../src/vision/saliency";
 import { INPUTS, W, handModel, inputTensor } from "./cam-fixtures";
+import { nestedModel, residualModel } from "./graph-models";
 import {
   C,
   U,
@@ -196,6 +197,16 @@ test("deepLift through max-pooling and on the MLP: completeness holds", () => {
     const m = deepLift(small, xs);
     (m.delta as number[]).forEach((d) => assert.ok(Math.abs(d) < 1e-4, `mlp delta ${d}`));
     m.dispose();
+    // a skip connection, and a nested model whose inner ReLU conv is rewritten too
+    for (const make of [residualModel, nestedModel]) {
+      const net = make();
+      const img = tf.randomUniform([2, 8, 8, 3], 0, 1, "float32", 9);
+      const r8 = deepLift(net, img);
+      (r8.delta as number[]).forEach((d) => assert.ok(Math.abs(d) < 1e-4, `${net.name} delta ${d}`));
+      r8.dispose();
+      img.dispose();
+      net.dispose();
+    }
   });
   tf.dispose([x, xs]);
 });
