@@ -222,6 +222,37 @@ describe("layer attributions at a graph node (the frozen twin of conv(2x2, relu)
   });
 });
 
+test("deepLift through Conv2D → BiasAdd → Relu → MaxPool ops: the LayersModel's answer, delta 0", async () => {
+  const cnn = tf.sequential({ name: "pooled" });
+  cnn.add(
+    tf.layers.conv2d({
+      inputShape: [4, 4, 1],
+      filters: 2,
+      kernelSize: 2,
+      padding: "same",
+      activation: "relu",
+      name: "conv",
+      kernelInitializer: tf.initializers.randomNormal({ seed: 1 }),
+    }),
+  );
+  cnn.add(tf.layers.maxPooling2d({ poolSize: 2, name: "pool" }));
+  cnn.add(tf.layers.flatten({ name: "flat" }));
+  cnn.add(
+    tf.layers.dense({ units: 3, name: "out", kernelInitializer: tf.initializers.randomNormal({ seed: 2 }) }),
+  );
+  const graph = await models.freeze(cnn);
+  const x = tf.randomUniform([2, 4, 4, 1], 0, 1, "float32", 5);
+  withLeakCheck(() => {
+    sameOnBoth(cnn, graph, x, (m, t) => deepLift(m, t), "deepLift with max-pooling");
+    // baseline 0 gives o′ = relu(bias) ≤ o everywhere, where captum's pool rule is exact
+    const r = deepLift(graph, x);
+    (r.delta as number[]).forEach((d) => assert.ok(Math.abs(d) < 1e-4, `delta ${d}`));
+    r.dispose();
+  });
+  x.dispose();
+  cnn.dispose();
+});
+
 describe("on the converted MobileNetV2 of nsfwjs (fused conv ops, uint8 weights)", () => {
   let g: tf.GraphModel;
   let x: tf.Tensor4D;
