@@ -321,10 +321,12 @@ test("layerIntegratedGradients and layerConductance on the hand model's conv: (A
       r.dispose();
     }
   });
+  const start = tf.memory().numTensors;
   assert.throws(
     () => layerConductance(model, x, { layer: "flat" }),
-    /layer "flat" outputs \[\d+,18\]; these attributions need \[batch, height, width, channels\]/,
+    /layer "flat" outputs \[batch,18\]; these attributions need \[batch, height, width, channels\]/,
   );
+  assert.equal(tf.memory().numTensors, start, "no leak on the error");
   x.dispose();
 });
 

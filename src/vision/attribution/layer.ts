@@ -45,7 +45,21 @@ function nodeOf(model: InspectableModel, options: LayerAttributionOptions, who: 
   if (!options || options.layer === undefined)
     throw new TypeError(`${who} needs { layer }: a layer or node name, path or index`);
   checkOptions(options, who, OWN_OPTIONS);
-  return model.resolve(options.layer);
+  const node = model.resolve(options.layer);
+  const shape = model.outputShape(node);
+  if (shape && shape.length !== 4)
+    notSpatial(
+      who,
+      node,
+      shape.map((d) => d ?? "batch"),
+    );
+  return node;
+}
+
+function notSpatial(who: string, node: ModelNode, shape: (number | string)[]): never {
+  throw new Error(
+    `${who}: layer "${node.name}" outputs [${shape}]; these attributions need [batch, height, width, channels]`,
+  );
 }
 
 /** The node's output on `x`, computing only what it needs. */
@@ -53,9 +67,7 @@ function capture(model: InspectableModel, x: tf.Tensor, node: ModelNode, who: st
   const [a] = model.run([x], { capture: [node], capturesOnly: true }).captured;
   if (a.rank !== 4) {
     a.dispose();
-    throw new Error(
-      `${who}: layer "${node.name}" outputs [${a.shape}]; these attributions need [batch, height, width, channels]`,
-    );
+    notSpatial(who, node, a.shape);
   }
   return a as tf.Tensor4D;
 }
