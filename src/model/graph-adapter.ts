@@ -16,6 +16,7 @@ import { flattenScopes, scopeTree, type ScopeRow } from "./graph-scopes";
 import { CONV_OPS } from "./graph-topology";
 import { guidedExecute } from "./guided";
 import { graphBiasOf, probedExecute } from "./probes";
+import { overriddenExecute } from "./override";
 import { resolveGraphNode, shortestUniqueSuffixes } from "./graph-names";
 import type {
   BiasNode,
@@ -181,7 +182,17 @@ export class GraphModelAdapter implements InspectableModel {
         ? probedExecute(this.source, this.order, feeds, names, probes)
         : options.guided
           ? guidedExecute(this.source, this.order, feeds, names)
-          : (this.source.execute(feeds, names) as tf.Tensor | tf.Tensor[]);
+          : options.override
+            ? overriddenExecute(
+                this.source,
+                this.order,
+                feeds,
+                names,
+                options.override,
+                (op) => this.nodeOf(op),
+                (node) => this.opOf(node),
+              )
+            : (this.source.execute(feeds, names) as tf.Tensor | tf.Tensor[]);
       // fed tensors come back as they are; the caller gets copies it may dispose
       return (Array.isArray(list) ? list : [list]).map((t) => (given.has(t) ? t.clone() : t));
     });

@@ -94,6 +94,9 @@ export class LayersModelAdapter implements InspectableModel {
   }
 
   run(inputs: tf.Tensor[], options: RunOptions = {}): RunResult {
+    if (options.inferenceOnly && !options.capture?.length && !options.feed && !options.guided) {
+      return { outputs: this.predict(inputs), captured: [] };
+    }
     const capture = (options.capture ?? []).map((n) => this.layerOf(n));
     const walk: WalkOptions = {
       capture,
@@ -102,6 +105,18 @@ export class LayersModelAdapter implements InspectableModel {
       callLayer: this.callHook(options, capture),
     };
     return runModel(this.source, inputs, walk);
+  }
+
+  /**
+   * predictOnBatch: tfjs-layers' own executor (fused convolutions, activations freed as soon as they are used),
+   * the whole batch at once. Under a gradient tape this path would be slow (fused kernels' gradients also compute
+   * the filters'), which is why it is opt-in.
+   */
+  private predict(inputs: tf.Tensor[]): tf.Tensor[] {
+    const out = this.source.predictOnBatch(inputs.length === 1 ? inputs[0] : inputs);
+    const list = Array.isArray(out) ? out : [out];
+    // an output that is an input (an identity model) is handed back as a copy the caller may dispose
+    return list.map((t) => (inputs.includes(t) ? t.clone() : t));
   }
 
   outputDependsOn(node: ModelNode, outputIndex: number): boolean {
@@ -148,9 +163,18 @@ export class LayersModelAdapter implements InspectableModel {
   /** Guided ReLUs, pre-ReLU captures and gradient probes are each a different way of calling some layers. */
   private callHook(options: RunOptions, capture: Layer[]): WalkOptions["callLayer"] {
     if (options.probes) {
-      if (options.guided || options.preRelu)
-        throw new Error("a run takes probes alone, not with guided or preRelu");
+      if (options.guided || options.preRelu || options.override)
+        throw new Error("a run takes probes alone, not with guided, preRelu or override");
       return this.probeHook(options.probes);
+    }
+    const override = options.override;
+    if (override) {
+      const chosen = new Set(override.nodes.map((n) => this.layerOf(n)));
+      return (layer, inputs, defaultCall) => {
+        if (!chosen.has(layer)) return defaultCall();
+        const own = (xs: tf.Tensor[]) => callLayer(layer, xs) as tf.Tensor;
+        return override.call(this.nodeOf(layer), inputs, own);
+      };
     }
     if (!options.guided && !options.preRelu) return undefined;
     return (layer, inputs, defaultCall) => {

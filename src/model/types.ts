@@ -56,6 +56,17 @@ export interface GradientProbe {
   receive(gradient: tf.Tensor): void;
 }
 
+/** Computes chosen nodes' outputs in place of the model's own computation (DeepLIFT's gradient rules). */
+export interface NodeOverride {
+  nodes: ModelNode[];
+  /**
+   * Called as the run reaches each of `nodes` (every call of a shared layer), with the values of its inputs (a
+   * layer's inputs; a graph op's non-constant inputs) and `own`, which computes the node's usual output from
+   * inputs it is given. Returns the value the rest of the model sees as the node's output.
+   */
+  call(node: ModelNode, inputs: tf.Tensor[], own: (inputs: tf.Tensor[]) => tf.Tensor): tf.Tensor;
+}
+
 export interface RunOptions {
   /** Nodes whose outputs to return, in this order. */
   capture?: ModelNode[];
@@ -72,6 +83,14 @@ export interface RunOptions {
   preRelu?: boolean;
   /** Gradient probes at nodes' pre-activation outputs (the forward pass is unchanged). */
   probes?: GradientProbe[];
+  /**
+   * The caller will not differentiate this run and wants only the outputs: the adapter may take the model's
+   * fastest inference path (a LayersModel's predictOnBatch, which frees activations as it goes and uses fused
+   * kernels; a GraphModel's execute already is). Ignored when nodes are captured, fed or guided.
+   */
+  inferenceOnly?: boolean;
+  /** Nodes computed by the caller's function instead of the model's own op (not combined with `guided`). */
+  override?: NodeOverride;
 }
 
 export interface RunResult {

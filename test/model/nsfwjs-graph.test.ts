@@ -170,8 +170,8 @@ test("the saliency family on the GraphModel; guided backprop gates the fused Rel
   assert.equal(ig.delta?.length, 1);
   tf.dispose(byHand);
   [vanilla, guided, smooth, ig].forEach((r) => r.dispose());
-  // captum's additions walk a LayersModel's layers: refused here with a reason; noiseTunnel wraps any method
-  assert.throws(() => deepLift(g, x, { targets: 1 }), /deepLift works on LayersModels only .*a GraphModel/);
+  // deepLift's rules apply to element-wise activations: the final softmax is named when it is scored
+  assert.throws(() => deepLift(g, x, { targets: 1 }), /deepLift cannot handle node "[^"]*" \(Softmax\)/);
   const tunnelled = noiseTunnel(vanillaGradients, { samples: 2, stdevs: 0.1 })(g, x, {
     targets: 1,
     output: LOGITS,

@@ -15,63 +15,22 @@ import {
 } from "../../src/vision/attribution";
 import { integratedGradients, type IntegratedGradientsOptions } from "../../src/vision/saliency";
 import { INPUTS, W, handModel, inputTensor } from "./cam-fixtures";
-
-const relu = (v: number) => Math.max(v, 0);
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** 3x3x1 → flatten → hidden = relu(x·V + c) (2 units) → out = hidden·U (2 classes). */
-const V = [
-  [1, -1],
-  [0.5, 2],
-  [-1, 0.5],
-  [2, 0],
-  [0, 1],
-  [1, 1],
-  [-0.5, 0],
-  [0, -2],
-  [1.5, 0.5],
-];
-const C = [0.1, -0.2];
-const U = [
-  [1, -1],
-  [2, 0.5],
-];
-function mlp(): tf.LayersModel {
-  const input = tf.input({ shape: [3, 3, 1] });
-  const hidden = tf.layers.dense({ units: 2, activation: "relu", name: "hidden" });
-  const out = tf.layers.dense({ units: 2, useBias: false, name: "out" });
-  const model = tf.model({
-    inputs: input,
-    outputs: out.apply(hidden.apply(tf.layers.flatten().apply(input))) as tf.SymbolicTensor,
-  });
-  hidden.setWeights([tf.tensor2d(V), tf.tensor1d(C)]);
-  out.setWeights([tf.tensor2d(U)]);
-  return model;
-}
-const pre = (x: number[]) => [0, 1].map((j) => sum(x.map((v, i) => v * V[i][j])) + C[j]);
-const f = (x: number[], c: number) => sum(pre(x).map((z, j) => relu(z) * U[j][c]));
-const X = [
-  [0.2, 0.9, 0.4, 0.1, 0.7, 0.3, 0.8, 0.5, 0.6],
-  [0.9, 0.1, 0.6, 0.5, 0.2, 0.8, 0.3, 0.4, 0.7],
-];
-const top = (x: number[]) => (f(x, 1) > f(x, 0) ? 1 : 0);
-const xTensor = () => tf.tensor4d(X.flat(), [2, 3, 3, 1]);
-
-function close(actual: ArrayLike<number>, expected: number[], what: string, tolerance = 1e-4): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(
-      Math.abs(actual[i] - expected[i]) <= tolerance,
-      `${what}[${i}]: ${actual[i]} vs ${expected[i]}`,
-    );
-  }
-}
-
-function withLeakCheck(body: () => void): void {
-  const before = tf.memory().numTensors;
-  body();
-  assert.equal(tf.memory().numTensors, before, "no tensor leaks");
-}
+import { nestedModel, residualModel } from "./graph-models";
+import {
+  C,
+  U,
+  V,
+  X,
+  close,
+  f,
+  mlp,
+  pre,
+  relu,
+  sum,
+  top,
+  withLeakCheck,
+  xTensor,
+} from "./attribution-fixtures";
 
 test("inputXGradient = x ⊙ ∂y/∂x", () => {
   const model = mlp();
@@ -238,6 +197,16 @@ test("deepLift through max-pooling and on the MLP: completeness holds", () => {
     const m = deepLift(small, xs);
     (m.delta as number[]).forEach((d) => assert.ok(Math.abs(d) < 1e-4, `mlp delta ${d}`));
     m.dispose();
+    // a skip connection, and a nested model whose inner ReLU conv is rewritten too
+    for (const make of [residualModel, nestedModel]) {
+      const net = make();
+      const img = tf.randomUniform([2, 8, 8, 3], 0, 1, "float32", 9);
+      const r8 = deepLift(net, img);
+      (r8.delta as number[]).forEach((d) => assert.ok(Math.abs(d) < 1e-4, `${net.name} delta ${d}`));
+      r8.dispose();
+      img.dispose();
+      net.dispose();
+    }
   });
   tf.dispose([x, xs]);
 });
@@ -352,9 +321,70 @@ test("layerIntegratedGradients and layerConductance on the hand model's conv: (A
       r.dispose();
     }
   });
+  const start = tf.memory().numTensors;
   assert.throws(
     () => layerConductance(model, x, { layer: "flat" }),
-    /layer "flat" outputs \[\d+,18\]; these attributions need \[batch, height, width, channels\]/,
+    /layer "flat" outputs \[batch,18\]; these attributions need \[batch, height, width, channels\]/,
   );
+  assert.equal(tf.memory().numTensors, start, "no leak on the error");
+  x.dispose();
+});
+
+test("bad input: unknown options, a mask of the wrong size, a target function of the wrong shape", () => {
+  const model = mlp();
+  const x = xTensor();
+  const start = tf.memory().numTensors;
+  assert.throws(
+    () => occlusion(model, x, { window: [2, 2], stride: 1 } as never),
+    /occlusion: unknown option "stride"; known: targets, batchSize, output, baseline, perturbationsPerEval, window, strides/,
+  );
+  assert.throws(
+    () => inputXGradient(model, x, { baseline: 0 } as never),
+    /inputXGradient: unknown option "baseline"/,
+  );
+  assert.throws(
+    () => gradientShap(model, x, { nSamples: 3 } as never),
+    /gradientShap: unknown option "nSamples"; known: .*samples/,
+  );
+  assert.throws(() => deepLift(model, x, { baselines: 0 } as never), /deepLift: unknown option "baselines"/);
+  assert.throws(
+    () => layerConductance(model, x, { layer: "hidden", nSteps: 5 } as never),
+    /layerConductance: unknown option "nSteps"/,
+  );
+  assert.throws(
+    () => noiseTunnel(inputXGradient, { nt_samples: 4 } as never),
+    /noiseTunnel: unknown option "nt_samples"/,
+  );
+  const wrongMask = tf.zeros([3, 2]);
+  assert.throws(
+    () => featureAblation(model, x, { featureMask: wrongMask }),
+    /featureMask of shape \[3,2\] does not fit the input \[2, 3, 3, 1\]: expected \[3, 3\], \[3, 3, 1\], \[2, 3, 3\] or \[2, 3, 3, 1\]/,
+  );
+  wrongMask.dispose();
+  assert.throws(
+    () => featureAblation(model, x, { featureMask: [[0, 1]] } as never),
+    /featureMask must be a tf.Tensor of integer feature ids/,
+  );
+  // a batched target function must give one score per row; a per-sample one, a scalar
+  const wholeOutput = (out: tf.Tensor) => out;
+  for (const call of [
+    () => occlusion(model, x, { window: [2, 2], targets: wholeOutput }),
+    () => inputXGradient(model, x, { targets: wholeOutput }),
+    () => featureAblation(model, x, { targets: wholeOutput }),
+  ]) {
+    assert.throws(
+      call,
+      /a target function must return one score per output row, shape \[\d+\]; got shape \[\d+,2\]/,
+    );
+  }
+  assert.throws(
+    () => deepLift(model, x, { targets: [0, (row: tf.Tensor) => row] }),
+    /the target of sample 1 must return one score \(a scalar\) for that sample's output \[2\]; got shape \[2\]/,
+  );
+  assert.throws(
+    () => occlusion(model, x, { window: [2, 2], baseline: tf.zeros([2, 2]) }),
+    /baseline of shape \[2,2\] does not fit the input \[2,3,3,1\]/,
+  );
+  assert.equal(tf.memory().numTensors, start + 1, "only the stray baseline the test made");
   x.dispose();
 });

@@ -1,16 +1,20 @@
-// The passes captum's attributions share: batch and check the input, resolve the targets, take d(score)/d(input)
-// with an optional layer-call hook (DeepLIFT swaps each non-linearity's gradient through it), wrap the result.
-// The hook reaches inside a LayersModel's own layers, so these attributions explain LayersModels only.
+// The passes captum's attributions share, written against the model interface (src/model/), so every method runs
+// on LayersModels and GraphModels alike: batch and check the input, resolve the targets and what they score
+// ({ output }), take d(score)/d(input) (optionally with run options such as DeepLIFT's node overrides), wrap the
+// result.
 import { tf } from "../../backend";
-import { runModel, type RunOptions } from "../graph";
+import { inspectModel, type AnyModel, type InspectableModel, type RunOptions } from "../../model";
+import { explainGradientFailure } from "../../model/gradient-errors";
+import { classCountOfSource, resolveOutput, runScored, type ScoreSource } from "../../model/score-source";
 import { batchInput } from "../model-input";
-import { checkTargets, classCountOf, resolveTargets, type ResolvedTargets } from "../cam/targets";
-import type { SaliencyOptions, SaliencyTargets } from "../saliency";
+import { checkTargets, resolveTargets, type ResolvedTargets } from "../cam/targets";
+import { checkOptionNames } from "../cam/smoothing";
+import type { SaliencyOptions } from "../saliency";
 import { SaliencyResult } from "../saliency-result";
 
-export type CallLayer = RunOptions["callLayer"];
-
 export interface Prepared {
+  model: InspectableModel;
+  source: ScoreSource;
   x: tf.Tensor4D;
   owned: boolean;
   targets: ResolvedTargets;
@@ -18,41 +22,56 @@ export interface Prepared {
   scores?: number[];
 }
 
+/** The options every attribution takes (SaliencyOptions). */
+export const COMMON_OPTIONS = ["targets", "batchSize", "output"];
+
+/** A misspelt or foreign option is an error naming the ones `method` knows. */
+export function checkOptions(options: object | undefined, method: string, own: string[]): void {
+  if (options === undefined) return;
+  checkOptionNames(options, [...COMMON_OPTIONS, ...own], method);
+}
+
 /**
  * Batches and checks the input and resolves the targets. Only the default target (the top class) needs a forward
- * pass here; given classes are checked against the model's output shape without running it.
+ * pass here; given classes are checked against the scored output's shape without running it.
  */
 export function prepare(
-  model: tf.LayersModel,
+  anyModel: AnyModel,
   input: tf.Tensor,
-  targets: SaliencyTargets | undefined,
+  options: SaliencyOptions,
+  method: string,
 ): Prepared {
+  const model = inspectModel(anyModel, method);
+  const source = resolveOutput(model, options.output);
   const { x, batched } = batchInput(model, input);
   if (x.rank !== 4) {
     if (batched) x.dispose();
     throw new RangeError(
-      `saliency needs image inputs [batch, height, width, channels]; got [${input.shape}]`,
+      `${method} needs image inputs [batch, height, width, channels]; got [${input.shape}]`,
     );
   }
   const batch = x.shape[0];
-  const list = typeof targets === "number" ? new Array<number>(batch).fill(targets) : targets;
+  const given = options.targets;
+  const list = typeof given === "number" ? new Array<number>(batch).fill(given) : given;
+  const base = { model, source, x: x as tf.Tensor4D, owned: batched };
   try {
-    const classCount = classCountOf(model);
+    const classCount = classCountOfSource(source);
     checkTargets(list, batch, classCount);
     if (list !== undefined && (typeof list === "function" || classCount !== null)) {
       // resolveTargets reads only the class count from the output when targets are given
       const shapeOnly = tf.zeros([0, classCount ?? 0]);
-      const resolved = resolveTargets(list, shapeOnly);
+      const targets = resolveTargets(list, shapeOnly);
       shapeOnly.dispose();
-      return { x: x as tf.Tensor4D, owned: batched, targets: resolved };
+      return { ...base, targets };
     }
-    const output = runModel(model, x).outputs;
+    const { scored, captured } = runScored(model, [x], source);
+    tf.dispose(captured);
     try {
-      const resolved = resolveTargets(list, output[0]);
-      const scores = Array.from(tf.tidy(() => resolved.score(output[0], range(batch)).dataSync()));
-      return { x: x as tf.Tensor4D, owned: batched, targets: resolved, scores };
+      const targets = resolveTargets(list, scored);
+      const scores = Array.from(tf.tidy(() => targets.score(scored, range(batch)).dataSync()));
+      return { ...base, targets, scores };
     } finally {
-      tf.dispose(output);
+      scored.dispose();
     }
   } catch (error) {
     if (batched) x.dispose();
@@ -60,14 +79,21 @@ export function prepare(
   }
 }
 
+/** The target scores [rows] on `rows` (copies of samples `samples[r]`). */
+export function scoreRows(
+  p: Prepared,
+  rows: tf.Tensor,
+  samples: number[],
+  options: RunOptions = {},
+): tf.Tensor1D {
+  const { scored, captured } = runScored(p.model, [rows], p.source, options);
+  tf.dispose(captured);
+  return p.targets.score(scored, samples);
+}
+
 /** The scores on the clean input, from a forward pass when no earlier pass gave them. */
-export function cleanScores(model: tf.LayersModel, p: Prepared): number[] {
-  if (!p.scores) {
-    p.scores = tf.tidy(() => {
-      const [output] = runModel(model, p.x).outputs;
-      return Array.from(p.targets.score(output, range(p.x.shape[0])).dataSync());
-    });
-  }
+export function cleanScores(p: Prepared): number[] {
+  p.scores ??= tf.tidy(() => Array.from(scoreRows(p, p.x, range(p.x.shape[0])).dataSync()));
   return p.scores;
 }
 
@@ -76,32 +102,63 @@ export function range(n: number): number[] {
 }
 
 /**
+ * d f/d `at`. An error inside tf.grad would strand the tensors its tape saved, so a failure of `f` (a target
+ * function of the wrong shape, say) is carried out of it and thrown once the tape is closed; a missing gradient
+ * is explained with the node it belongs to.
+ */
+export function differentiate(
+  p: Prepared,
+  method: string,
+  at: tf.Tensor,
+  f: (x: tf.Tensor) => tf.Scalar,
+): tf.Tensor {
+  let failure: unknown;
+  const gradient = tf.grad((x: tf.Tensor) => {
+    try {
+      return f(x);
+    } catch (error) {
+      failure = error;
+      return tf.sum(tf.mul(x, 0));
+    }
+  });
+  let result: tf.Tensor;
+  try {
+    result = tf.tidy(() => gradient(at));
+  } catch (error) {
+    throw explainGradientFailure(p.model, error, method);
+  }
+  if (failure !== undefined) {
+    result.dispose();
+    throw failure;
+  }
+  return result;
+}
+
+/**
  * d(Σ scores)/d(rows), rows being copies of samples `samples[r]`, in one backward pass; also the rows' scores,
  * which the same forward pass gives for free.
  */
 export function inputGradients(
-  model: tf.LayersModel,
+  p: Prepared,
   rows: tf.Tensor4D,
   samples: number[],
-  targets: ResolvedTargets,
-  callLayer?: CallLayer,
+  method: string,
+  options: RunOptions = {},
 ): { grads: tf.Tensor4D; rowScores: number[] } {
   let kept: tf.Tensor | undefined;
-  const gradient = tf.grad((x: tf.Tensor) => {
-    const [output] = runModel(model, x, { callLayer }).outputs;
-    const scores = targets.score(output, samples);
+  const grads = differentiate(p, method, rows, (x) => {
+    const scores = scoreRows(p, x, samples, options);
     kept = tf.keep(scores.clone());
     return scores.sum();
-  });
-  const grads = tf.tidy(() => gradient(rows) as tf.Tensor4D);
+  }) as tf.Tensor4D;
   const rowScores = Array.from(kept!.dataSync());
   kept!.dispose();
   return { grads, rowScores };
 }
 
-/** Gradients for the batch itself (vanilla, guided), which also gives the clean scores. */
-export function batchGradients(model: tf.LayersModel, p: Prepared, callLayer?: CallLayer): tf.Tensor4D {
-  const { grads, rowScores } = inputGradients(model, p.x, range(p.x.shape[0]), p.targets, callLayer);
+/** Gradients for the batch itself, which also gives the clean scores. */
+export function batchGradients(p: Prepared, method: string): tf.Tensor4D {
+  const { grads, rowScores } = inputGradients(p, p.x, range(p.x.shape[0]), method);
   p.scores ??= rowScores;
   return grads;
 }
@@ -112,41 +169,36 @@ export function checkCount(value: number | undefined, fallback: number, name: st
   return v;
 }
 
-export function finish(
-  model: tf.LayersModel,
-  prepared: Prepared,
-  method: string,
-  attributions: tf.Tensor4D,
-  delta?: number[],
-): SaliencyResult {
-  const input = prepared.x;
+function finish(p: Prepared, method: string, attributions: tf.Tensor4D, delta?: number[]): SaliencyResult {
   try {
     return new SaliencyResult({
       method,
-      input,
+      input: p.x,
       attributions,
-      classes: prepared.targets.classes,
-      scores: cleanScores(model, prepared),
+      classes: p.targets.classes,
+      scores: cleanScores(p),
       delta,
     });
   } finally {
-    if (prepared.owned) input.dispose();
+    if (p.owned) p.x.dispose();
   }
 }
 
+/** Prepares, computes and wraps; `who` names the function in errors, `label` describes the result. */
 export function run(
-  model: tf.LayersModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: SaliencyOptions,
-  method: string,
+  who: string,
+  label: string,
   compute: (p: Prepared) => { attributions: tf.Tensor4D; delta?: number[] },
 ): SaliencyResult {
-  const prepared = prepare(model, input, options.targets);
+  const prepared = prepare(model, input, options, who);
   let attributions: tf.Tensor4D | undefined;
   try {
     const out = compute(prepared);
     attributions = out.attributions;
-    return finish(model, prepared, method, attributions, out.delta);
+    return finish(prepared, label, attributions, out.delta);
   } catch (error) {
     attributions?.dispose();
     if (prepared.owned) prepared.x.dispose();
@@ -157,6 +209,9 @@ export function run(
 export function baselineFor(x: tf.Tensor4D, baseline: tf.Tensor | number | undefined): tf.Tensor4D {
   if (baseline === undefined || typeof baseline === "number")
     return tf.fill(x.shape, baseline ?? 0) as tf.Tensor4D;
+  if (!(baseline instanceof tf.Tensor)) {
+    throw new TypeError(`baseline must be a number or a tf.Tensor, got ${typeof baseline}`);
+  }
   const fits =
     baseline.rank === 3
       ? baseline.shape.every((d, i) => d === x.shape[i + 1])
@@ -170,16 +225,10 @@ export function baselineFor(x: tf.Tensor4D, baseline: tf.Tensor | number | undef
 }
 
 /** Σ attributions − (f(x) − f(baseline)) per sample. */
-export function completeness(
-  model: tf.LayersModel,
-  p: Prepared,
-  base: tf.Tensor4D,
-  attributions: tf.Tensor4D,
-): number[] {
-  const scores = cleanScores(model, p);
+export function completeness(p: Prepared, base: tf.Tensor4D, attributions: tf.Tensor4D): number[] {
+  const scores = cleanScores(p);
   return tf.tidy(() => {
-    const [output] = runModel(model, base).outputs;
-    const atBase = p.targets.score(output, range(p.x.shape[0]));
+    const atBase = scoreRows(p, base, range(p.x.shape[0]));
     const gap = tf.sub(tf.tensor1d(scores), atBase);
     return Array.from(tf.sub(attributions.sum([1, 2, 3]), gap).dataSync());
   });

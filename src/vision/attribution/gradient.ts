@@ -2,22 +2,29 @@
 // SaliencyResult of the other saliency methods (attributions shaped like the input, a picture per sample).
 import { tf } from "../../backend";
 import type { AnyModel } from "../../model";
-import { layersModelOf } from "../layers-only";
 import { seededRandom } from "../../data/seeded-random";
-import { runModel } from "../graph";
-import { batchGradients, checkCount, cleanScores, inputGradients, range, run } from "./common";
+import {
+  batchGradients,
+  checkCount,
+  checkOptions,
+  cleanScores,
+  inputGradients,
+  range,
+  run,
+  scoreRows,
+} from "./common";
 import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
 
 /** Input × Gradient (Shrikumar et al. 2016): x ⊙ ∂y/∂x, one backward pass. */
 export function inputXGradient(
-  anyModel: AnyModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: SaliencyOptions = {},
 ): SaliencyResult {
-  const model = layersModelOf(anyModel, "inputXGradient");
-  return run(model, input, options, "InputXGradient", (p) => {
-    const grads = batchGradients(model, p);
+  checkOptions(options, "inputXGradient", []);
+  return run(model, input, options, "inputXGradient", "InputXGradient", (p) => {
+    const grads = batchGradients(p, "inputXGradient");
     const attributions = tf.tidy(() => tf.mul(p.x, grads) as tf.Tensor4D);
     grads.dispose();
     return { attributions };
@@ -44,16 +51,16 @@ export interface GradientShapOptions extends SaliencyOptions {
  * Σ attributions − (f(x + ε) − f(b)), captum's convergence delta (its expectation is 0).
  */
 export function gradientShap(
-  anyModel: AnyModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: GradientShapOptions = {},
 ): SaliencyResult {
-  const model = layersModelOf(anyModel, "gradientShap");
+  checkOptions(options, "gradientShap", ["baselines", "samples", "stdevs", "seed"]);
   const draws = checkCount(options.samples, 5, "samples");
   const batchSize = checkCount(options.batchSize, 16, "batchSize");
   const stdevs = options.stdevs ?? 0;
   if (!(stdevs >= 0)) throw new RangeError(`stdevs must be non-negative, got ${stdevs}`);
-  return run(model, input, options, `GradientShap (${draws} samples)`, (p) => {
+  return run(model, input, options, "gradientShap", `GradientShap (${draws} samples)`, (p) => {
     const batch = p.x.shape[0];
     const references = baselineBank(p.x, options.baselines);
     const random = seededRandom(options.seed ?? 0);
@@ -93,12 +100,11 @@ export function gradientShap(
           points: tf.add(b, tf.mul(alphas, tf.sub(noisy, b))) as tf.Tensor4D,
         };
       });
-      const { grads } = inputGradients(model, points, samples, p.targets);
+      const { grads } = inputGradients(p, points, samples, "gradientShap");
       const next = tf.tidy(() => {
         const attr = tf.mul(shifted, grads);
         const perRow = attr.sum([1, 2, 3]);
-        const ends = runModel(model, tf.concat([tf.add(base, shifted), base])).outputs[0];
-        const f = p.targets.score(ends, [...samples, ...samples]);
+        const f = scoreRows(p, tf.concat([tf.add(base, shifted), base]), [...samples, ...samples]);
         const gap = tf.sub(f.slice(0, chunk.length), f.slice(chunk.length));
         tf.sub(perRow, gap)
           .dataSync()
@@ -110,7 +116,7 @@ export function gradientShap(
     }
     const attributions = tf.tidy(() => tf.div(total, draws) as tf.Tensor4D);
     tf.dispose([total, references]);
-    cleanScores(model, p);
+    cleanScores(p);
     return { attributions, delta: Array.from(deltas) };
   });
 }
@@ -138,6 +144,8 @@ export function baselineBank(x: tf.Tensor4D, baselines: tf.Tensor | number | und
 /** rows [n, ...] summed into [batch, ...] by their sample index (a one-hot product: no scatter kernel needed). */
 export function sumBySample(rows: tf.Tensor, samples: number[], batch: number): tf.Tensor {
   return tf.tidy(() => {
+    // tf.oneHot refuses a depth of 1: one sample's rows are simply summed
+    if (batch === 1) return rows.sum(0, true);
     const flat = rows.reshape([rows.shape[0], -1]);
     const oneHot = tf.transpose(tf.oneHot(samples, batch).toFloat());
     return tf.matMul(oneHot, flat).reshape([batch, ...rows.shape.slice(1)]);

@@ -3,17 +3,34 @@
 // the network seeing the real input; Layer Conductance integrates along the input path and sums
 // ∂y/∂A(xᵢ) · (A(xᵢ₊₁) − A(xᵢ)) over the path's points. Both report captum's convergence delta.
 import { tf } from "../../backend";
-import type { AnyModel } from "../../model";
-import { layersModelOf } from "../layers-only";
-import { resolveLayer, runModel, type Layer, type LayerRef } from "../graph";
+import {
+  inspectModel,
+  type AnyModel,
+  type InspectableModel,
+  type ModelNode,
+  type NodeRef,
+} from "../../model";
 import { quadrature, type IntegrationMethod } from "../quadrature";
-import { baselineFor, checkCount, completeness, range, run, type Prepared } from "./common";
+import {
+  baselineFor,
+  checkCount,
+  checkOptions,
+  completeness,
+  differentiate,
+  range,
+  run,
+  scoreRows,
+  type Prepared,
+} from "./common";
 import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
 
 export interface LayerAttributionOptions extends SaliencyOptions {
-  /** The layer whose output is attributed (name, "outer/inner" path or index); needs [B, h, w, C] output. */
-  layer: LayerRef;
+  /**
+   * The layer (LayersModel: name, "outer/inner" path or index) or node (GraphModel: full name, unique suffix or
+   * name scope) whose output is attributed; it needs a [B, h, w, C] output.
+   */
+  layer: NodeRef;
   /** The reference input: a constant (default 0), one sample or the batch. */
   baseline?: tf.Tensor | number;
   /** Points on the path (default 50, captum's). */
@@ -22,54 +39,71 @@ export interface LayerAttributionOptions extends SaliencyOptions {
   method?: IntegrationMethod;
 }
 
-function layerOf(model: tf.LayersModel, options: LayerAttributionOptions, who: string): Layer {
+const OWN_OPTIONS = ["layer", "baseline", "steps", "method"];
+
+function nodeOf(model: InspectableModel, options: LayerAttributionOptions, who: string): ModelNode {
   if (!options || options.layer === undefined)
-    throw new TypeError(`${who} needs { layer }: a layer name, path or index`);
-  return resolveLayer(model, options.layer);
+    throw new TypeError(`${who} needs { layer }: a layer or node name, path or index`);
+  checkOptions(options, who, OWN_OPTIONS);
+  const node = model.resolve(options.layer);
+  const shape = model.outputShape(node);
+  if (shape && shape.length !== 4)
+    notSpatial(
+      who,
+      node,
+      shape.map((d) => d ?? "batch"),
+    );
+  return node;
 }
 
-function capture(model: tf.LayersModel, x: tf.Tensor, layer: Layer, who: string): tf.Tensor4D {
-  const [a] = runModel(model, x, { capture: [layer], stopAfterCapture: true }).captured;
+function notSpatial(who: string, node: ModelNode, shape: (number | string)[]): never {
+  throw new Error(
+    `${who}: layer "${node.name}" outputs [${shape}]; these attributions need [batch, height, width, channels]`,
+  );
+}
+
+/** The node's output on `x`, computing only what it needs. */
+function capture(model: InspectableModel, x: tf.Tensor, node: ModelNode, who: string): tf.Tensor4D {
+  const [a] = model.run([x], { capture: [node], capturesOnly: true }).captured;
   if (a.rank !== 4) {
     a.dispose();
-    throw new Error(
-      `${who}: layer "${layer.name}" outputs [${a.shape}]; these attributions need [batch, height, width, channels]`,
-    );
+    notSpatial(who, node, a.shape);
   }
   return a as tf.Tensor4D;
 }
 
-/** ∂(Σ scores)/∂A for rows of A substituted into the layer, the network seeing `inputs`. */
+/** ∂(Σ scores)/∂A for rows of A fed as the node's output, the rest of the network seeing `inputs`. */
 function gradientsAt(
-  model: tf.LayersModel,
-  layer: Layer,
+  p: Prepared,
+  node: ModelNode,
   inputs: tf.Tensor,
   values: tf.Tensor,
-  p: Prepared,
   samples: number[],
+  who: string,
 ): tf.Tensor4D {
-  return tf.grad((a: tf.Tensor) => {
-    const [output] = runModel(model, inputs, { substitute: { layer, value: a } }).outputs;
-    return tf.sum(p.targets.score(output, samples));
-  })(values) as tf.Tensor4D;
+  return differentiate(p, who, values, (a) =>
+    tf.sum(scoreRows(p, inputs, samples, { feed: { node, value: a } })),
+  ) as tf.Tensor4D;
 }
 
 /** Layer Integrated Gradients: (A(x) − A(x′)) ⊙ ∫₀¹ ∂y/∂A at A(x′) + α(A(x) − A(x′)) dα. */
 export function layerIntegratedGradients(
-  anyModel: AnyModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: LayerAttributionOptions,
 ): SaliencyResult {
-  const model = layersModelOf(anyModel, "layerIntegratedGradients");
-  const layer = layerOf(model, options, "layerIntegratedGradients");
+  const who = "layerIntegratedGradients";
+  const m = inspectModel(model, who);
+  const layer = nodeOf(m, options, who);
   const steps = checkCount(options.steps, 50, "steps");
   const batchSize = checkCount(options.batchSize, 16, "batchSize");
   const { alphas, weights } = quadrature(options.method ?? "gausslegendre", steps);
-  return run(model, input, options, `Layer Integrated Gradients at "${layer.name}" (${steps} steps)`, (p) => {
+  const label = `Layer Integrated Gradients at "${layer.name}" (${steps} steps)`;
+  return run(m, input, options, who, label, (p) => {
     const batch = p.x.shape[0];
     const base = baselineFor(p.x, options.baseline);
-    const atX = capture(model, p.x, layer, "layerIntegratedGradients");
-    const atBase = capture(model, base, layer, "layerIntegratedGradients");
+    const atX = capture(m, p.x, layer, who);
+    const atBase = capture(m, base, layer, who);
     const diff = tf.sub(atX, atBase) as tf.Tensor4D;
     let total: tf.Tensor4D = tf.zerosLike(atX);
     const perPass = Math.max(1, Math.floor(batchSize / batch));
@@ -79,12 +113,12 @@ export function layerIntegratedGradients(
         const values = tf.concat(ss.map((s) => tf.add(atBase, tf.mul(diff, alphas[s]))));
         const inputs = tf.concat(ss.map(() => p.x));
         const grads = gradientsAt(
-          model,
+          p,
           layer,
           inputs,
           values,
-          p,
           ss.flatMap(() => range(batch)),
+          who,
         );
         const w = tf.tensor1d(ss.map((s) => weights[s])).reshape([ss.length, 1, 1, 1, 1]);
         return tf.add(
@@ -99,7 +133,7 @@ export function layerIntegratedGradients(
       total = next;
     }
     const attributions = tf.tidy(() => tf.mul(diff, total) as tf.Tensor4D);
-    const delta = completeness(model, p, base, attributions);
+    const delta = completeness(p, base, attributions);
     tf.dispose([base, atX, atBase, diff, total]);
     return { attributions, delta };
   });
@@ -110,16 +144,17 @@ export function layerIntegratedGradients(
  * integration method); attribution = Σᵢ ∂y/∂A(xᵢ) ⊙ (A(xᵢ₊₁) − A(xᵢ)).
  */
 export function layerConductance(
-  anyModel: AnyModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: LayerAttributionOptions,
 ): SaliencyResult {
-  const model = layersModelOf(anyModel, "layerConductance");
-  const layer = layerOf(model, options, "layerConductance");
+  const who = "layerConductance";
+  const m = inspectModel(model, who);
+  const layer = nodeOf(m, options, who);
   const steps = checkCount(options.steps, 50, "steps");
   const batchSize = checkCount(options.batchSize, 16, "batchSize");
   const { alphas } = quadrature(options.method ?? "gausslegendre", steps + 1);
-  return run(model, input, options, `Layer Conductance at "${layer.name}" (${steps} steps)`, (p) => {
+  return run(m, input, options, who, `Layer Conductance at "${layer.name}" (${steps} steps)`, (p) => {
     const batch = p.x.shape[0];
     const base = baselineFor(p.x, options.baseline);
     const diff = tf.sub(p.x, base);
@@ -129,15 +164,15 @@ export function layerConductance(
     for (let s0 = 0; s0 <= steps; s0 += perPass) {
       const ss = range(Math.min(perPass, steps + 1 - s0)).map((i) => s0 + i);
       const points = tf.tidy(() => tf.concat(ss.map((s) => tf.add(base, tf.mul(diff, alphas[s])))));
-      const values = capture(model, points, layer, "layerConductance");
+      const values = capture(m, points, layer, who);
       const grads = tf.tidy(() =>
         gradientsAt(
-          model,
+          p,
           layer,
           points,
           values,
-          p,
           ss.flatMap(() => range(batch)),
+          who,
         ),
       );
       points.dispose();
@@ -158,7 +193,7 @@ export function layerConductance(
     }
     if (previous) tf.dispose([previous.value, previous.grad]);
     const attributions = total as unknown as tf.Tensor4D;
-    const delta = completeness(model, p, base, attributions);
+    const delta = completeness(p, base, attributions);
     tf.dispose([base, diff]);
     return { attributions, delta };
   });

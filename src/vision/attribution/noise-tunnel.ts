@@ -9,6 +9,7 @@ import { resolveOutput, runScored } from "../../model/score-source";
 import { batchInput } from "../model-input";
 import { SaliencyResult } from "../saliency-result";
 import { checkCount, range } from "./common";
+import { checkOptionNames } from "../cam/smoothing";
 import type { SaliencyOptions } from "../saliency";
 import { resolveTargets } from "../cam/targets";
 
@@ -40,6 +41,7 @@ export function noiseTunnel<O extends SaliencyOptions>(
   tunnel: NoiseTunnelOptions = {},
 ): AttributionMethod<O> {
   if (typeof method !== "function") throw new TypeError("noiseTunnel wraps an attribution function");
+  checkOptionNames(tunnel, ["type", "samples", "stdevs", "seed"], "noiseTunnel");
   const type = tunnel.type ?? "smoothgrad";
   if (!TYPES.includes(type))
     throw new RangeError(`noise tunnel type must be one of ${TYPES.join(", ")}, got "${type}"`);

@@ -4,9 +4,7 @@
 // run `perturbationsPerEval` at a time in one model call, which is what makes this fast on the native backend.
 import { tf } from "../../backend";
 import type { AnyModel } from "../../model";
-import { layersModelOf } from "../layers-only";
-import { runModel } from "../graph";
-import { checkCount, cleanScores, run, type Prepared } from "./common";
+import { checkCount, checkOptions, range, run, scoreRows, type Prepared } from "./common";
 import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
 
@@ -24,6 +22,8 @@ export interface OcclusionOptions extends PerturbationOptions {
   strides?: number | number[];
 }
 
+const PERTURBATION_OPTIONS = ["baseline", "perturbationsPerEval"];
+
 /** One perturbation: the elements (flat indices into a sample) it replaces. */
 type Perturbation = Int32Array;
 
@@ -32,18 +32,19 @@ type Perturbation = Int32Array;
  * per dimension, the last window cut at the border); attribution of an element = mean over the windows covering it
  * of f(x) − f(x with the window set to the baseline).
  */
-export function occlusion(anyModel: AnyModel, input: tf.Tensor, options: OcclusionOptions): SaliencyResult {
-  const model = layersModelOf(anyModel, "occlusion");
+export function occlusion(model: AnyModel, input: tf.Tensor, options: OcclusionOptions): SaliencyResult {
   if (!options || !Array.isArray(options.window)) {
     throw new TypeError("occlusion needs { window: [height, width] } or [height, width, channels]");
   }
-  return run(model, input, options, `Occlusion (window ${options.window.join("x")})`, (p) => {
+  checkOptions(options, "occlusion", [...PERTURBATION_OPTIONS, "window", "strides"]);
+  const label = `Occlusion (window ${options.window.join("x")})`;
+  return run(model, input, options, "occlusion", label, (p) => {
     const windows = slidingWindows(
       p.x.shape.slice(1) as [number, number, number],
       options.window,
       options.strides,
     );
-    return { attributions: ablate(model, p, options, () => windows, "mean") };
+    return { attributions: ablate(p, options, () => windows, "mean") };
   });
 }
 
@@ -58,65 +59,97 @@ export interface FeatureAblationOptions extends PerturbationOptions {
 
 /** Feature ablation: attribution of each element = f(x) − f(x with its whole feature group set to the baseline). */
 export function featureAblation(
-  anyModel: AnyModel,
+  model: AnyModel,
   input: tf.Tensor,
   options: FeatureAblationOptions = {},
 ): SaliencyResult {
-  const model = layersModelOf(anyModel, "featureAblation");
-  return run(model, input, options, "FeatureAblation", (p) => {
+  checkOptions(options, "featureAblation", [...PERTURBATION_OPTIONS, "featureMask"]);
+  if (options.featureMask !== undefined && !(options.featureMask instanceof tf.Tensor)) {
+    throw new TypeError(
+      `featureMask must be a tf.Tensor of integer feature ids, got ${typeof options.featureMask}`,
+    );
+  }
+  return run(model, input, options, "featureAblation", "FeatureAblation", (p) => {
     const groups = featureGroups(p.x.shape as [number, number, number, number], options.featureMask);
-    return { attributions: ablate(model, p, options, (b) => groups(b), "sum") };
+    return { attributions: ablate(p, options, (b) => groups(b), "sum") };
   });
 }
 
+/** The forward passes here are never differentiated: the model's fastest inference path (predictOnBatch). */
+const FAST = { inferenceOnly: true };
+
 /**
- * Runs every sample's perturbations in chunks; attribution = Σ over perturbations covering an element of the score
- * drop, divided by how many covered it ("mean", occlusion) or not ("sum": groups are disjoint).
+ * Runs every sample's perturbations in chunks of `perturbationsPerEval` rows, one model call each. Every call has
+ * the same batch size (the last chunk is padded with unperturbed rows): the native backend prepares its kernels
+ * for each new input shape, which costs seconds. Attribution = Σ over perturbations covering an element of the
+ * score drop, divided by how many covered it ("mean", occlusion) or not ("sum": groups are disjoint).
  */
 function ablate(
-  model: tf.LayersModel,
   p: Prepared,
   options: PerturbationOptions,
   perturbationsOf: (sample: number) => Perturbation[],
   spread: "mean" | "sum",
 ): tf.Tensor4D {
   const perEval = checkCount(options.perturbationsPerEval, 32, "perturbationsPerEval");
+  const base = baselineValues(p.x, options.baseline);
+  try {
+    return spreadDrops(p, base, perEval, perturbationsOf, spread);
+  } finally {
+    base.dispose();
+  }
+}
+
+function spreadDrops(
+  p: Prepared,
+  base: tf.Tensor4D,
+  perEval: number,
+  perturbationsOf: (sample: number) => Perturbation[],
+  spread: "mean" | "sum",
+): tf.Tensor4D {
   const [batch, h, w, c] = p.x.shape;
   const size = h * w * c;
-  const base = baselineValues(p.x, options.baseline);
-  const clean = cleanScores(model, p);
+  // the clean scores by the same path as the perturbed ones, so an unperturbed row drops by exactly 0
+  const clean = tf.tidy(() => Array.from(scoreRows(p, p.x, range(batch), FAST).dataSync()));
   const totals = new Float32Array(batch * size);
   const counts = new Float32Array(batch * size);
   for (let b = 0; b < batch; b++) {
     const list = perturbationsOf(b);
-    const xb = p.x.slice(b, 1);
-    const baseB = base.shape[0] === 1 ? base : base.slice(b, 1);
-    for (let start = 0; start < list.length; start += perEval) {
-      const chunk = list.slice(start, start + perEval);
-      const mask = new Float32Array(chunk.length * size);
-      chunk.forEach((elements, j) => elements.forEach((e) => (mask[j * size + e] = 1)));
-      const scores = tf.tidy(() => {
-        const m = tf.tensor4d(mask, [chunk.length, h, w, c]);
-        const perturbed = tf.add(tf.mul(xb, tf.sub(1, m)), tf.mul(baseB, m));
-        const [output] = runModel(model, perturbed).outputs;
-        return p.targets.score(output, new Array<number>(chunk.length).fill(b)).dataSync();
+    const rows = Math.min(perEval, list.length);
+    const scores = tf.tidy(() => {
+      const xb = p.x.slice(b, 1);
+      const baseB = base.shape[0] === 1 ? base : base.slice(b, 1);
+      const perChunk: tf.Tensor[] = [];
+      for (let start = 0; start < list.length; start += rows) {
+        const chunk = list.slice(start, start + rows);
+        // a new buffer each time: the backend may read the values only when the tensor is first used
+        const mask = new Uint8Array(rows * size);
+        chunk.forEach((elements, j) => elements.forEach((e) => (mask[j * size + e] = 1)));
+        const m = tf.tensor4d(mask, [rows, h, w, c], "bool");
+        const perturbed = tf.where(m, baseB, xb);
+        perChunk.push(scoreRows(p, perturbed, new Array<number>(rows).fill(b), FAST).slice(0, chunk.length));
+        tf.dispose([m, perturbed]);
+      }
+      return tf.concat(perChunk);
+    });
+    // one read per sample: the drops are spread on the host, where the perturbations' elements are
+    const values = scores.dataSync();
+    scores.dispose();
+    list.forEach((elements, j) => {
+      const drop = clean[b] - values[j];
+      elements.forEach((e) => {
+        totals[b * size + e] += drop;
+        counts[b * size + e] += 1;
       });
-      chunk.forEach((elements, j) => {
-        const drop = clean[b] - scores[j];
-        elements.forEach((e) => {
-          totals[b * size + e] += drop;
-          counts[b * size + e] += 1;
-        });
-      });
-    }
-    tf.dispose(base.shape[0] === 1 ? [xb] : [xb, baseB]);
+    });
   }
-  base.dispose();
   if (spread === "mean") for (let i = 0; i < totals.length; i++) if (counts[i] > 0) totals[i] /= counts[i];
   return tf.tensor4d(totals, p.x.shape);
 }
 
 function baselineValues(x: tf.Tensor4D, baseline: number | tf.Tensor | undefined): tf.Tensor4D {
+  if (baseline !== undefined && typeof baseline !== "number" && !(baseline instanceof tf.Tensor)) {
+    throw new TypeError(`baseline must be a number or a tf.Tensor, got ${typeof baseline}`);
+  }
   if (baseline === undefined || typeof baseline === "number") {
     return tf.fill([1, x.shape[1], x.shape[2], x.shape[3]], baseline ?? 0) as tf.Tensor4D;
   }
