@@ -1,10 +1,12 @@
-// tensorscope as a user gets it: `npm pack`, an empty project, `npm install <tarball>`, `npx tensorscope setup`,
-// ES module and CommonJS scripts, strict TypeScript, and a notebook in a subfolder run by `nbtest` and by
-// Jupyter's own `nbconvert --execute`. One pass, steps in order; it needs `npm run build` first (dist/).
+// tensorscope as a user gets it: `npm pack`, an empty project, the README's install commands (the tarball, and a
+// git URL of a clone, which npm compiles through `prepare`), `npx tensorscope setup`, ES module and CommonJS
+// scripts, strict TypeScript, and a notebook in a subfolder run by `nbtest` and by Jupyter's own
+// `nbconvert --execute`. One pass, steps in order; it needs `npm run setup` (npm's cache filled for an offline
+// install) and `npm run build` (dist/) first.
 //
-// The install is `--prefer-offline`: npm's cache holds every dependency's tarball once this repository is
-// installed, but `npm ci` caches no registry metadata for them, so npm may still ask the registry for that. It is `--ignore-scripts` because @tensorflow/tfjs-node's install script
-// downloads libtensorflow; `tensorscope setup` is the step that deals with that (installer, else the wheel).
+// The install commands are read from the README and run as written, so the test does what users are told:
+// `--offline` (npm takes everything from its cache: no network at all, or npm fails with ENOTCACHED), with
+// @tensorflow/tfjs-node's install script off (it downloads libtensorflow; `tensorscope setup` deals with that).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -23,6 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const REPO = join(__dirname, "..", "..");
+const VERSION = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
 const REPO_PYTHON = join(REPO, ".venv", "bin", "python");
 const work = mkdtempSync(join(tmpdir(), "tensorscope-user-"));
@@ -79,6 +82,38 @@ function notebook(cells: { source: string; stdout: string }[]): object {
   };
 }
 
+/** The lines of the README's ```sh block that contains `marker`, split into words (no shell quoting but '…'). */
+function readmeCommands(marker: string): string[][] {
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  const block = [...readme.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].find((m) => m[1].includes(marker));
+  assert.ok(block, `the README shows \`${marker}\``);
+  return block[1]
+    .split("\n")
+    .map((line) => line.replace(/\s+#.*$/, "").trim())
+    .filter((line) => line !== "")
+    .map((line) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]));
+}
+
+/** Runs the README's commands, with its example paths replaced by real ones. */
+function runReadme(commands: string[][], replace: Record<string, string>, cwd: string): void {
+  for (const [command, ...args] of commands)
+    ok(
+      command,
+      args.map((arg) => replace[arg] ?? arg),
+      cwd,
+    );
+}
+
+/** Every file below `dir`, relative to it, sorted. */
+function filesBelow(dir: string, under = ""): string[] {
+  return readdirSync(join(dir, under), { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = under ? `${under}/${entry.name}` : entry.name;
+      return entry.isDirectory() ? filesBelow(dir, path) : [path];
+    })
+    .sort();
+}
+
 const NOTEBOOK_CELLS = [
   {
     // tensorscope, its widgets and the kernel API, with types, from two folders below node_modules
@@ -132,25 +167,60 @@ test("a user's project: install the tarball, set up, import from ESM/CJS/TypeScr
   mkdirSync(project);
   mkdirSync(jupyterData);
 
-  await t.test("npm pack, then npm install of the tarball into an empty project, offline", () => {
-    // --ignore-scripts: `prepare` would rebuild dist/, which the test run has just built.
-    const packed = ok("npm", ["pack", "--ignore-scripts", "--pack-destination", work], REPO).stdout.trim();
-    const tarball = join(work, packed.split("\n").at(-1)!);
-    ok("npm", ["init", "-y"]);
-    ok("npm", ["install", "--prefer-offline", "--ignore-scripts", tarball]);
-    const installed = join(project, "node_modules", "tensorscope");
-    for (const shipped of [
-      "dist/src/index.d.ts",
-      "esm/index.mjs",
-      "widgets/package.json",
-      "scripts/build-tfjs-node.sh",
-    ]) {
-      assert.ok(existsSync(join(installed, shipped)), `${shipped} is in the package`);
-    }
+  await t.test(
+    "npm pack, then the README's npm install of the tarball into an empty project, offline",
+    () => {
+      // --ignore-scripts: `prepare` would rebuild dist/, which the test run has just built.
+      const packed = ok("npm", ["pack", "--ignore-scripts", "--pack-destination", work], REPO).stdout.trim();
+      const tarball = join(work, packed.split("\n").at(-1)!);
+      ok("npm", ["init", "-y"]);
+      const commands = readmeCommands(`tensorscope-${VERSION}.tgz`);
+      const installs = commands.filter(([command, verb]) => command === "npm" && verb === "install");
+      assert.equal(installs.length, 1, "one npm install line beside the tarball in the README");
+      assert.ok(installs[0].includes("--offline"), "the README's install is offline");
+      runReadme(installs, { [`./tensorscope-${VERSION}.tgz`]: tarball }, project);
+      const installed = join(project, "node_modules", "tensorscope");
+      for (const shipped of [
+        "dist/src/index.d.ts",
+        "esm/index.mjs",
+        "widgets/package.json",
+        "scripts/build-tfjs-node.sh",
+      ]) {
+        assert.ok(existsSync(join(installed, shipped)), `${shipped} is in the package`);
+      }
+      assert.ok(
+        !existsSync(join(installed, "test")) && !existsSync(join(installed, "src")),
+        "sources stay out",
+      );
+    },
+  );
+
+  await t.test("the README's git install of a clone, offline: prepare compiles the same package", () => {
+    // A clone of this repository's HEAD, as a user's git URL gives it.
+    const clone = join(work, "tensorscope-clone");
+    ok("git", ["clone", "--quiet", REPO, clone], work);
+    const gitProject = join(work, "git-project");
+    mkdirSync(gitProject);
+    ok("npm", ["init", "-y"], gitProject);
+    const commands = readmeCommands("git+file:///path/to/tensorscope");
     assert.ok(
-      !existsSync(join(installed, "test")) && !existsSync(join(installed, "src")),
-      "sources stay out",
+      commands.some((args) => args.includes("install") && args.includes("--offline")),
+      "the README's git install is offline",
     );
+    runReadme(commands, { "git+file:///path/to/tensorscope": `git+file://${clone}` }, gitProject);
+    // The same package as the tarball's, file for file and byte for byte, but the widgets' JupyterLab extension.
+    const fromGit = join(gitProject, "node_modules", "tensorscope");
+    const fromTarball = join(project, "node_modules", "tensorscope");
+    const shipped = (dir: string) => filesBelow(dir).filter((f) => !f.startsWith("widgets/labextension/"));
+    assert.deepEqual(shipped(fromGit), shipped(fromTarball));
+    const differing = shipped(fromGit).filter(
+      (file) => !readFileSync(join(fromGit, file)).equals(readFileSync(join(fromTarball, file))),
+    );
+    assert.deepEqual(differing, [], "files that differ between the git install and the tarball");
+    const loads = ok("node", ["-e", 'console.log(typeof require("tensorscope").summary)'], gitProject);
+    assert.equal(loads.stdout.trim(), "function");
+    rmSync(clone, { recursive: true, force: true });
+    rmSync(gitProject, { recursive: true, force: true });
   });
 
   await t.test(
