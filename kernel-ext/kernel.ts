@@ -74,7 +74,21 @@ export class Kernel {
     void this.heartbeat();
     // TypeScript starts in its worker only now: kernel_info is answered at once, and the first cell waits for
     // the warm-up only if it comes before the warm-up is done.
-    this.runner.warm().catch((error: Error) => this.log(`TypeScript warm-up failed: ${error.message}`));
+    // Then, still before the first cell if a person is reading the notebook, TensorFlow.js loads here: after the
+    // warm-up, so that kernel_info is never held up by it, and the first import of tensorscope finds it loaded.
+    this.runner
+      .warm()
+      .catch((error: Error) => this.log(`TypeScript warm-up failed: ${error.message}`))
+      .then(() => setImmediate(() => this.preload()));
+  }
+
+  private preload(): void {
+    if (this.lastCell) return; // a cell came first: it loads what it imports itself
+    const started = performance.now();
+    const loaded = this.runner.preload();
+    if (process.env.TENSORSCOPE_TIMING === "1" && loaded.length > 0) {
+      this.log(`preloaded ${loaded.join(", ")}: ${(performance.now() - started).toFixed(0)} ms`);
+    }
   }
 
   /** The request whose output this async context produces. */
