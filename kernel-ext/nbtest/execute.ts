@@ -80,6 +80,7 @@ export async function executeNotebook(
   notebook: Notebook,
   timeoutMs: number,
 ): Promise<CellRun[]> {
+  await untilWarm(client);
   const collector = new OutputCollector();
   const runs: CellRun[] = [];
   let stopped: string | undefined;
@@ -118,10 +119,29 @@ export async function executeNotebook(
   return runs;
 }
 
+/**
+ * Waits for the kernel to finish starting before any cell's clock starts, as nbclient's start-up timeout does:
+ * an empty silent cell goes through our kernel's TypeScript worker, which answers only once TypeScript has
+ * loaded (seconds on a quiet machine, a minute at load 20). Without it, `--timeout` would measure the machine.
+ */
+async function untilWarm(client: KernelClient): Promise<void> {
+  await client.execute("", { silent: true, timeoutMs: WARM_MS });
+}
+
+/** As long as `KernelClient.start` waits for a kernel's first answer. */
+const WARM_MS = 180_000;
+
+/** How long a live kernel may take to answer a control message on a loaded machine. */
+const ANSWER_MS = 60_000;
+
 /** After a timeout, interrupt and wait for the cell to end; describes what happened. */
 async function recover(client: KernelClient, error: Error, timeoutMs: number): Promise<string> {
   if (!(error instanceof TimeoutError)) return error.message;
   const seconds = timeoutMs / 1000;
+  // The kernel gets as long to answer the interrupt as a cell gets to run (at least a minute): a loaded machine
+  // can take many seconds to deliver a signal and run the kernel's handler, and killing a kernel that was about
+  // to answer would fail every later cell of the notebook.
+  const answerMs = Math.max(timeoutMs, ANSWER_MS);
   // Repeated like a user pressing interrupt again: a signal that lands before the cell starts running is lost.
   client.interrupt();
   const repeat = setInterval(() => client.interrupt(), 1000);
@@ -130,7 +150,7 @@ async function recover(client: KernelClient, error: Error, timeoutMs: number): P
       (m) =>
         m.parent.msg_id === error.msgId &&
         (m.content as { execution_state?: string }).execution_state === "idle",
-      10_000,
+      answerMs,
     )
     .then(() => true)
     .catch(() => false)
@@ -143,7 +163,7 @@ async function recover(client: KernelClient, error: Error, timeoutMs: number): P
 async function kernelAlive(client: KernelClient): Promise<boolean> {
   if (client.process.exitCode !== null || client.process.signalCode !== null) return false;
   return client
-    .request("kernel_info_request", {}, { timeoutMs: 10_000 })
+    .request("kernel_info_request", {}, { timeoutMs: ANSWER_MS })
     .then(() => true)
     .catch(() => false);
 }

@@ -64,7 +64,7 @@ test("a cell that never ends fails after --timeout, is interrupted, and later ce
   const run = nbtest("--timeout", "20", path);
   assert.equal(run.status, 1);
   assert.match(run.stdout, /cell 1: cell did not finish within 20 s \(--timeout\); it was interrupted/);
-  assert.deepEqual(summaryLines(run.stdout), ["1 passed, 1 failed"]);
+  assert.deepEqual(summaryLines(run.stdout), ["1 passed, 1 failed"], run.stdout);
 });
 
 test("a malformed notebook gives a clear message and a failing exit code", () => {
