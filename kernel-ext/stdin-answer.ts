@@ -62,6 +62,12 @@ export function abandonAnswer(slot: SharedArrayBuffer): void {
   Atomics.compareExchange(header(slot), STATE, AnswerState.Waiting, AnswerState.Idle);
 }
 
+/** Worker: whether the main thread still waits for the answer to `askId`. */
+export function isAwaiting(slot: SharedArrayBuffer, askId: number): boolean {
+  const ints = header(slot);
+  return Atomics.load(ints, ASK) === askId && Atomics.load(ints, STATE) === AnswerState.Waiting;
+}
+
 /** Worker: stores the answer to `askId` if the main thread still waits for it, and wakes it. */
 export function giveAnswer(slot: SharedArrayBuffer, askId: number, text: string): boolean {
   const ints = header(slot);

@@ -87,16 +87,17 @@ export class StdinChannel {
       );
     }
     const askId = ++this.lastAsk;
+    const header = newHeader("input_request", this.session);
     const frames = encode(this.key, {
       identities: current.request.identities,
-      header: newHeader("input_request", this.session),
+      header,
       parent: current.request.header,
       metadata: {},
       content: { prompt, password },
       buffers: [],
     });
     expectAnswer(this.slot, askId);
-    this.worker.postMessage({ type: "ask", askId, frames } satisfies ToStdinWorker);
+    this.worker.postMessage({ type: "ask", askId, msgId: header.msg_id, frames } satisfies ToStdinWorker);
     (globalThis as Record<symbol, unknown>)[WAIT_HOOK] = () => waitForAnswer(this.slot);
     try {
       WAIT_SCRIPT.runInThisContext({ breakOnSigint: true });

@@ -14,7 +14,7 @@ const PYTHON = join(ROOT, ".venv", "bin", "python");
 const BUILT_CLI = join(ROOT, "dist", "kernel-ext", "cli.js");
 
 const SCRIPT = `
-import json
+import json, time
 from jupyter_client.manager import start_new_kernel
 km, kc = start_new_kernel(kernel_name="tensorscope", startup_timeout=120)
 out = {}
@@ -34,6 +34,8 @@ try:
     sync_prompts, sync_results = [], []
     def answer_sync(msg):
         sync_prompts.append(msg["content"]["prompt"])
+        if len(sync_prompts) == 3:
+            time.sleep(2.5)  # longer than the kernel's stdin receive timeout (1 s): the wait goes on
         kc.input(next(answers))
     def keep_sync(msg):
         if msg["msg_type"] == "execute_result":
