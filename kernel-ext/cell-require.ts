@@ -64,3 +64,33 @@ export function preloadPackages(code: string, req: NodeJS.Require): void {
     }
   }
 }
+
+/**
+ * Loads TensorFlow.js and its native backend ahead of the first cell, as tensorscope would load them (from its
+ * own folder, tfjs first): they are most of a first `import "tensorscope"` (~1 s idle, several under load), and
+ * the kernel is idle between its TypeScript warm-up and the first cell a person runs. Only where tensorscope is
+ * installed, not when TENSORSCOPE_BACKEND names another backend, and never when TENSORSCOPE_PRELOAD=0. Nothing
+ * is printed: tensorscope's own backend line still comes with its import, in the cell.
+ */
+export function preloadTensorflow(req: NodeJS.Require): string[] {
+  if (process.env.TENSORSCOPE_PRELOAD === "0") return [];
+  let fromTensorscope: NodeJS.Require;
+  try {
+    fromTensorscope = createRequire(req.resolve("tensorscope"));
+  } catch {
+    return [];
+  }
+  const backend = process.env.TENSORSCOPE_BACKEND;
+  const native = backend === undefined || backend === "" || backend === "node";
+  const packages = ["@tensorflow/tfjs", ...(native ? ["@tensorflow/tfjs-node"] : [])];
+  // As tensorscope's backend selection does: the native library prints start-up lines unless told otherwise.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
+  return packages.filter((specifier) => {
+    try {
+      fromTensorscope(specifier);
+      return true;
+    } catch {
+      return false; // tensorscope reports it (and picks another backend) when the cell imports it
+    }
+  });
+}

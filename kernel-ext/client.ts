@@ -56,6 +56,8 @@ export class TimeoutError extends Error {
 }
 
 export class KernelClient {
+  /** Kernels started and not yet killed: what a runner must end when it is itself told to stop. */
+  private static readonly running = new Set<KernelClient>();
   readonly iopubLog: Message[] = [];
   /** Applied to requests sent without their own timeoutMs (none by default). */
   defaultTimeoutMs: number | undefined;
@@ -72,6 +74,7 @@ export class KernelClient {
     private readonly workDir: string,
   ) {
     this.senders = { shell: new SerialSender(sockets.shell), control: new SerialSender(sockets.control) };
+    KernelClient.running.add(this);
     this.process.stderr?.on(
       "data",
       (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4000)),
@@ -225,12 +228,28 @@ export class KernelClient {
   }
 
   async kill(): Promise<void> {
+    KernelClient.running.delete(this);
     if (this.process.exitCode === null && this.process.signalCode === null) {
       this.process.kill("SIGKILL");
       await this.waitForExit(5000);
     }
     for (const socket of Object.values(this.sockets)) socket.close();
     rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  /**
+   * Kills every kernel this process started and has not ended, at once and synchronously: for a signal handler,
+   * where a kernel busy in a cell would never answer a shutdown_request and the event loop may not turn again.
+   */
+  static killAllNow(): number {
+    const kernels = [...KernelClient.running];
+    KernelClient.running.clear();
+    for (const kernel of kernels) {
+      if (kernel.process.exitCode === null && kernel.process.signalCode === null)
+        kernel.process.kill("SIGKILL");
+      rmSync(kernel.workDir, { recursive: true, force: true });
+    }
+    return kernels.length;
   }
 
   private iopubWaiters: ((message: Message) => boolean)[] = [];

@@ -4,7 +4,7 @@
 import { inspect } from "node:util";
 import vm from "node:vm";
 import type { MimeBundle } from "../src/display";
-import { cellRequire, preloadPackages, type SideModules } from "./cell-require";
+import { cellRequire, preloadPackages, preloadTensorflow, type SideModules } from "./cell-require";
 import { interruptTraining, watchTraining } from "./fit-interrupt";
 import { expandShorthands, type ExpandedCell } from "./shorthand";
 import { resultBundle } from "./result";
@@ -88,6 +88,11 @@ export class CellRunner {
       // tensorscope is not installed where the notebook is: warm TypeScript only.
     }
     return this.checker.warm(specifiers);
+  }
+
+  /** TensorFlow.js and its native backend, loaded while the kernel waits for its first cell (cell-require.ts). */
+  preload(): string[] {
+    return preloadTensorflow(this.require);
   }
 
   /** Stops the running cell: synchronous code through SIGINT (vm breakOnSigint), awaits through rejection. */

@@ -28,7 +28,6 @@ export class Kernel {
   private readonly sockets = {
     shell: new zmq.Router(),
     control: new zmq.Router(),
-    stdin: new zmq.Router(),
     iopub: new zmq.Publisher(),
     hb: new zmq.Reply(),
   };
@@ -50,7 +49,7 @@ export class Kernel {
     const realStderr = process.stderr.write.bind(process.stderr);
     this.log = (text) => void realStderr(`[tensorscope kernel] ${text}\n`);
     this.handlers = new ShellHandlers(this, runner, this.history);
-    this.stdin = new StdinChannel(this.sockets.stdin, info.key, this.session, this.log);
+    this.stdin = new StdinChannel(info.key, this.session, this.log);
   }
 
   static fromConnectionFile(path: string, rootDir = process.cwd()): Kernel {
@@ -58,9 +57,12 @@ export class Kernel {
   }
 
   async start(): Promise<void> {
+    // The stdin socket lives in a worker thread (stdin.ts), so that input() can block this one.
+    const stdinBound = this.stdin.start(address(this.info, "stdin"));
     for (const [channel, socket] of Object.entries(this.sockets)) {
       await socket.bind(address(this.info, channel as keyof typeof this.sockets));
     }
+    await stdinBound;
     this.installOutputHooks();
     comms.attach({
       publish: (msgType, content, options) => this.publish(msgType, content, options),
@@ -69,11 +71,24 @@ export class Kernel {
     });
     void this.serve(this.sockets.shell);
     void this.serve(this.sockets.control);
-    void this.stdin.serve();
     void this.heartbeat();
     // TypeScript starts in its worker only now: kernel_info is answered at once, and the first cell waits for
     // the warm-up only if it comes before the warm-up is done.
-    this.runner.warm().catch((error: Error) => this.log(`TypeScript warm-up failed: ${error.message}`));
+    // Then, still before the first cell if a person is reading the notebook, TensorFlow.js loads here: after the
+    // warm-up, so that kernel_info is never held up by it, and the first import of tensorscope finds it loaded.
+    this.runner
+      .warm()
+      .catch((error: Error) => this.log(`TypeScript warm-up failed: ${error.message}`))
+      .then(() => setImmediate(() => this.preload()));
+  }
+
+  private preload(): void {
+    if (this.lastCell) return; // a cell came first: it loads what it imports itself
+    const started = performance.now();
+    const loaded = this.runner.preload();
+    if (process.env.TENSORSCOPE_TIMING === "1" && loaded.length > 0) {
+      this.log(`preloaded ${loaded.join(", ")}: ${(performance.now() - started).toFixed(0)} ms`);
+    }
   }
 
   /** The request whose output this async context produces. */
@@ -117,7 +132,6 @@ export class Kernel {
   }
 
   interrupt(): void {
-    this.stdin.cancel();
     this.runner.interrupt();
   }
 
@@ -126,7 +140,7 @@ export class Kernel {
     setDisplaySink(undefined);
     setInteractiveLoader(undefined);
     for (const socket of Object.values(this.sockets)) socket.close();
-    this.stdin.cancel();
+    this.stdin.close();
     this.runner.close();
   }
 

@@ -75,7 +75,14 @@ function nativeBackend(): boolean {
 function widgetsExtension(): void {
   const built = join(PACKAGE_ROOT, "widgets", "labextension");
   const venv = projectVenv();
-  if (!existsSync(join(built, "package.json"))) return;
+  if (!existsSync(join(built, "package.json"))) {
+    // An install from git: `prepare` compiles the library, but building the extension needs JupyterLab.
+    console.log(
+      "tensorscope setup: this install has no widgets' JupyterLab extension (a git install does not build it); " +
+        "the widgets render in JupyterLab once it is installed there, from a tarball made by `npm pack`.",
+    );
+    return;
+  }
   if (!venv) {
     console.log(
       "tensorscope setup: no .venv in this project, so the widgets' JupyterLab extension was not linked " +

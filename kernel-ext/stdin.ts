@@ -1,28 +1,67 @@
 // input() / prompt() in cells through Jupyter's stdin channel: an input_request to the front end that sent the
-// running execute_request (when it said allow_stdin), answered by its input_reply.
-import type * as zmq from "zeromq";
-import { ImmediateSender } from "./connection";
-import { decode, encode, newHeader, type Message } from "./wire";
+// running execute_request (when it said allow_stdin), answered by its input_reply. Synchronous, as in IPython:
+// the main thread blocks on Atomics.wait while a worker thread (stdin-worker.ts) owns the stdin socket and
+// passes the reply over. The wait runs under vm's breakOnSigint, so an interrupt (SIGINT) ends it anywhere.
+import { extname, join } from "node:path";
+import * as vm from "node:vm";
+import { Worker } from "node:worker_threads";
+import {
+  abandonAnswer,
+  ANSWER_BYTES,
+  expectAnswer,
+  newAnswerSlot,
+  takeAnswer,
+  waitForAnswer,
+} from "./stdin-answer";
+import type { FromStdinWorker, StdinWorkerData, ToStdinWorker } from "./stdin-worker";
+import { encode, newHeader, type Message } from "./wire";
 
-type Ask = (prompt: string, password: boolean) => Promise<string>;
+type Ask = (prompt: string, password: boolean) => string;
 
 /** The error IPython raises when the front end cannot answer input requests. */
 export class StdinNotImplementedError extends Error {
   override name = "StdinNotImplementedError";
 }
 
+/** A global through which a vm script calls back into this module, under that script's SIGINT watchdog. */
+const WAIT_HOOK = Symbol.for("tensorscope.stdin.wait");
+const WAIT_SCRIPT = new vm.Script(`globalThis[Symbol.for("tensorscope.stdin.wait")]()`);
+
+/** Compiled: stdin-worker.js beside this file. From source (tests run through tsx): tsx registered first. */
+function startWorker(data: StdinWorkerData): Worker {
+  const file = join(__dirname, `stdin-worker${extname(__filename)}`);
+  if (extname(file) !== ".ts") return new Worker(file, { workerData: data });
+  const code = `require("tsx/cjs"); require(${JSON.stringify(file)});`;
+  return new Worker(code, { eval: true, workerData: data });
+}
+
 export class StdinChannel {
-  private readonly sender: ImmediateSender;
+  private readonly slot = newAnswerSlot();
+  private worker: Worker | undefined;
   private current: { request: Message; allowed: boolean } | undefined;
-  private waiting: { resolve: (text: string) => void; reject: (error: Error) => void } | undefined;
+  private lastAsk = 0;
 
   constructor(
-    private readonly socket: zmq.Router,
     private readonly key: string,
     private readonly session: string,
     private readonly log: (text: string) => void,
-  ) {
-    this.sender = new ImmediateSender(socket);
+  ) {}
+
+  /** Binds the stdin socket in its worker; resolves once it listens. */
+  start(address: string): Promise<void> {
+    const worker = startWorker({ address, key: this.key, slot: this.slot });
+    this.worker = worker;
+    worker.unref();
+    return new Promise((resolve, reject) => {
+      worker.on("message", (message: FromStdinWorker) => {
+        if (message.type === "bound") resolve();
+        else this.log(message.text);
+      });
+      worker.once("error", (error) => {
+        this.log(`stdin channel failed: ${error.message}`);
+        reject(error);
+      });
+    });
   }
 
   begin(request: Message, allowed: boolean): void {
@@ -31,56 +70,57 @@ export class StdinChannel {
 
   end(): void {
     this.current = undefined;
-    this.cancel();
   }
 
-  /** Fails a pending input() (interrupt, end of cell, shutdown). */
-  cancel(): void {
-    this.waiting?.reject(new Error("input() was interrupted"));
-    this.waiting = undefined;
+  close(): void {
+    abandonAnswer(this.slot);
+    void this.worker?.terminate();
+    this.worker = undefined;
   }
 
-  async ask(prompt: string, password: boolean): Promise<string> {
+  /** Sends an input_request and blocks this thread until the front end's input_reply (or an interrupt). */
+  ask(prompt: string, password: boolean): string {
     const current = this.current;
-    if (!current?.allowed) {
+    if (!current?.allowed || !this.worker) {
       throw new StdinNotImplementedError(
         "input() was called, but this front end does not support input requests.",
       );
     }
-    if (this.waiting) throw new Error("input() is already waiting for an answer");
-    const answer = new Promise<string>((resolve, reject) => (this.waiting = { resolve, reject }));
+    const askId = ++this.lastAsk;
+    const header = newHeader("input_request", this.session);
     const frames = encode(this.key, {
       identities: current.request.identities,
-      header: newHeader("input_request", this.session),
+      header,
       parent: current.request.header,
       metadata: {},
       content: { prompt, password },
       buffers: [],
     });
-    await this.sender.send(frames);
-    return answer;
-  }
-
-  async serve(): Promise<void> {
-    for await (const frames of this.socket) {
-      try {
-        const message = decode(this.key, frames);
-        if (message.header.msg_type !== "input_reply") continue;
-        const value = (message.content as { value?: unknown }).value;
-        this.waiting?.resolve(typeof value === "string" ? value : "");
-        this.waiting = undefined;
-      } catch (error) {
-        this.log(`dropped a stdin message: ${(error as Error).message}`);
-      }
+    expectAnswer(this.slot, askId);
+    this.worker.postMessage({ type: "ask", askId, msgId: header.msg_id, frames } satisfies ToStdinWorker);
+    (globalThis as Record<symbol, unknown>)[WAIT_HOOK] = () => waitForAnswer(this.slot);
+    try {
+      WAIT_SCRIPT.runInThisContext({ breakOnSigint: true });
+    } catch (error) {
+      abandonAnswer(this.slot);
+      throw error;
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[WAIT_HOOK];
     }
+    const answer = takeAnswer(this.slot);
+    if (answer === undefined) throw new Error(`input(): the answer is longer than ${ANSWER_BYTES} bytes`);
+    return answer;
   }
 }
 
-/** `input(prompt)` as in Python and `prompt(message, default)` as in browsers, both awaited in a cell. */
+/**
+ * `input(prompt)` as in Python and `prompt(message, default)` as in browsers: both return the line typed, at
+ * once (`await input()` works too, as awaiting a string gives the string).
+ */
 export function installInputFunctions(ask: Ask, target: Record<string, unknown>): void {
   target.input = (prompt: unknown = "") => ask(String(prompt), false);
-  target.prompt = async (message: unknown = "", fallback?: unknown) => {
-    const text = await ask(String(message), false);
+  target.prompt = (message: unknown = "", fallback?: unknown) => {
+    const text = ask(String(message), false);
     return text === "" && fallback !== undefined ? String(fallback) : text;
   };
 }

@@ -93,9 +93,9 @@ export class TypeChecker {
 
 /** What the kernel defines globally (stdin.ts), declared to every cell so that input() and prompt() type-check. */
 export const KERNEL_GLOBALS = `declare global {
-  /** Asks the front end for a line of text (Jupyter's stdin channel). */
-  function input(prompt?: string): Promise<string>;
-  /** Asks the front end for a line of text; \`fallback\` when the answer is empty. */
-  function prompt(message?: string, fallback?: string): Promise<string>;
+  /** Asks the front end for a line of text (Jupyter's stdin channel) and waits for it, as Python's input(). */
+  function input(prompt?: string): string;
+  /** Asks the front end for a line of text and waits for it; \`fallback\` when the answer is empty. */
+  function prompt(message?: string, fallback?: string): string;
 }
 `;

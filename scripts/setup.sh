@@ -18,6 +18,9 @@ else
   echo "$LOCK_SUM" >.cache/npm-lock.sha
 fi
 
+step "npm's cache, for an offline install of the packed tarball"
+bash scripts/warm-npm-cache.sh
+
 step "native TensorFlow backend"
 bash scripts/build-tfjs-node.sh
 

@@ -2,6 +2,7 @@
 // and compares outputs with the stored ones (nbval's rules, see docs/kernel.md). One summary line per run.
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { constants as osConstants } from "node:os";
 import { parseArgs } from "node:util";
 import { KernelClient } from "../client";
 import { findKernelSpec } from "../kernelspec";
@@ -191,7 +192,13 @@ export async function nbtestCommand(args: string[]): Promise<number> {
     console.log(`0 passed, ${notebooks.length} failed`);
     return 1;
   }
-  const results = await runAll(notebooks, options, jobs);
+  const stopKernelsOnSignal = killKernelsOnSignal();
+  let results: NotebookResult[];
+  try {
+    results = await runAll(notebooks, options, jobs);
+  } finally {
+    stopKernelsOnSignal();
+  }
   results.forEach(report);
   if (junit) writeFileSync(junit, junitXml(results));
   const passed = results.reduce((n, r) => n + r.verdicts.filter((v) => v.passed).length, 0);
@@ -202,6 +209,24 @@ export async function nbtestCommand(args: string[]): Promise<number> {
   console.log(timeSummary(results));
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * SIGTERM or SIGINT (a CI job cancelled, Ctrl-C) to the runner kills its kernels before it exits: they are its
+ * children but not in its signal's way (SIGTERM is sent to one process), and a kernel busy in a cell would
+ * otherwise run on, orphaned. Exits as a process killed by that signal would (128 + its number).
+ */
+function killKernelsOnSignal(): () => void {
+  const handlers = (["SIGTERM", "SIGINT"] as const).map((signal) => {
+    const handler = () => {
+      const killed = KernelClient.killAllNow();
+      console.error(`nbtest: ${signal}; killed ${killed} kernel${killed === 1 ? "" : "s"} and stopped`);
+      process.exit(128 + osConstants.signals[signal]);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
 }
 
 function indent(text: string): string {
