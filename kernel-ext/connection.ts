@@ -47,29 +47,41 @@ export function address(info: ConnectionInfo, channel: Channel): string {
   return `${info.transport}://${info.ip}:${info[`${channel}_port`]}`;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * `count` distinct free loopback ports. All are held open until every one is chosen: closing each before asking
+ * for the next let the system hand out the same port twice, and a kernel then failed to bind its second socket
+ * ("Address already in use", seen once in a CI run).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.on("error", reject);
+            server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  }
 }
 
 /** Picks five free loopback ports and a random key, and writes them where a kernel can read them. */
 export async function writeConnectionFile(path: string): Promise<ConnectionInfo> {
+  const [shell, iopub, stdin, control, hb] = await freePorts(5);
   const info: ConnectionInfo = {
     ip: "127.0.0.1",
     transport: "tcp",
     key: randomUUID(),
     signature_scheme: "hmac-sha256",
-    shell_port: await freePort(),
-    iopub_port: await freePort(),
-    stdin_port: await freePort(),
-    control_port: await freePort(),
-    hb_port: await freePort(),
+    shell_port: shell,
+    iopub_port: iopub,
+    stdin_port: stdin,
+    control_port: control,
+    hb_port: hb,
   };
   writeFileSync(path, JSON.stringify(info, null, 1));
   return info;
