@@ -98,7 +98,8 @@ export class KernelClient {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: "pipe" });
     child.stdout?.resume();
     const sockets = { shell: new zmq.Dealer({ linger: 0 }), control: new zmq.Dealer({ linger: 0 }) };
-    const iopub = new zmq.Subscriber({ linger: 0 });
+    // No high-water mark: a cell that prints faster than this client reads must not lose messages (its `idle`).
+    const iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
     sockets.shell.connect(address(info, "shell"));
     sockets.control.connect(address(info, "control"));
     iopub.connect(address(info, "iopub"));

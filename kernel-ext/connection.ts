@@ -102,17 +102,41 @@ export class SerialSender {
 }
 
 /**
- * For the kernel's PUB and ROUTER sockets, which never block: sends start synchronously, so a cell that then blocks
- * the event loop (an endless loop) cannot hold back the `busy`/`execute_input` published just before it. A send that
- * finds the socket busy anyway is retried once the event loop turns.
+ * For the kernel's PUB and ROUTER sockets, which never block: a send starts synchronously, so a cell that then
+ * blocks the event loop (an endless loop) cannot hold back the `busy`/`execute_input` published just before it.
+ * zeromq sends at most 512 messages in one turn of the event loop and then throws EBUSY at once (a cell printing
+ * a thousand lines): from then on, messages queue here in order and go out as the socket frees up, so that
+ * nothing is lost or overtaken (an `idle` ahead of the output it closes would hide that output).
  */
 export class ImmediateSender {
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private queued = 0;
   constructor(private readonly socket: Socket) {}
 
   send(frames: Buffer[]): Promise<void> {
-    return (this.socket as unknown as Sendable).send(frames).catch((error: { code?: string }) => {
-      if (error.code !== "EBUSY") throw error;
-      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send(frames));
-    });
+    if (this.queued === 0) {
+      try {
+        return this.track((this.socket as unknown as Sendable).send(frames));
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EBUSY") return Promise.reject(error);
+      }
+    }
+    this.queued++;
+    const sent = this.inFlight.then(() => this.sendWhenFree(frames)).finally(() => this.queued--);
+    return this.track(sent);
+  }
+
+  private track(sent: Promise<void>): Promise<void> {
+    this.inFlight = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private sendWhenFree(frames: Buffer[]): Promise<void> {
+    try {
+      return (this.socket as unknown as Sendable).send(frames);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EBUSY") throw error;
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.sendWhenFree(frames));
+    }
   }
 }

@@ -28,7 +28,9 @@ export class Kernel {
   private readonly sockets = {
     shell: new zmq.Router(),
     control: new zmq.Router(),
-    iopub: new zmq.Publisher(),
+    // No high-water mark: past ZeroMQ's default 1000 queued messages a PUB socket drops, and a dropped `idle`
+    // leaves the front end waiting forever (a cell printing thousands of lines faster than it reads).
+    iopub: new zmq.Publisher({ sendHighWaterMark: 0 }),
     hb: new zmq.Reply(),
   };
   private readonly iopub = new ImmediateSender(this.sockets.iopub);
@@ -221,15 +223,17 @@ export class Kernel {
         .finally(() => this.stdin.end());
       if (outcome.status === "error") {
         const { status: _, ...error } = outcome;
+        // Only the cells that were queued while this one ran are aborted: marked before the reply goes out, as a
+        // cell sent once the front end has seen the error may arrive while the reply is still being sent.
+        if ((request.content as { stop_on_error?: boolean }).stop_on_error !== false) {
+          for (const queued of this.queue) queued.aborted = true;
+        }
         if (!silent) this.publish("error", error);
         await this.reply(request, reply, "execute_reply", {
           status: "error",
           execution_count: count,
           ...error,
         });
-        if ((request.content as { stop_on_error?: boolean }).stop_on_error !== false) {
-          for (const queued of this.queue) queued.aborted = true;
-        }
         return;
       }
       if (outcome.result && !silent) {

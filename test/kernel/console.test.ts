@@ -54,7 +54,13 @@ try:
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = kc.get_shell_msg(timeout=60)
     alive = []
-    kc.execute_interactive('"still here"', output_hook=lambda m: alive.append(m["content"]["data"]["text/plain"]) if m["msg_type"] == "execute_result" else None, timeout=60)
+    def keep_alive(msg):
+        if msg["msg_type"] == "execute_result":
+            alive.append(msg["content"]["data"]["text/plain"])
+        elif msg["msg_type"] not in ("status", "execute_input"):
+            alive.append([msg["msg_type"], msg["content"]])
+    after = kc.execute_interactive('"still here"', output_hook=keep_alive, timeout=60)["content"]
+    alive.append([after["status"], after.get("evalue")])
     out["interrupted"] = [request["content"]["prompt"], reply["content"]["status"], reply["content"].get("ename"), alive]
     errors = []
     reply = kc.execute_interactive('await input("x")', allow_stdin=False, output_hook=lambda m: errors.append(m["content"].get("ename")) if m["msg_type"] == "error" else None, timeout=60)
@@ -106,7 +112,7 @@ test(
       ]);
       assert.equal(out.interrupted[0], "never answered? ");
       assert.equal(out.interrupted[1], "error", JSON.stringify(out.interrupted));
-      assert.deepEqual(out.interrupted[3], ["'still here'"]);
+      assert.deepEqual(out.interrupted[3], ["'still here'", ["ok", null]]);
       assert.deepEqual(out.no_stdin, ["error", ["StdinNotImplementedError"]]);
       assert.equal(out.incomplete.status, "incomplete");
       assert.equal(out.complete.status, "complete");
