@@ -18,17 +18,13 @@ import {
 } from "../../src/vision/attribution";
 import type { SaliencyResult } from "../../src/vision/saliency-result";
 import {
-  C,
-  U,
-  V,
   X,
   close,
-  f,
-  pre,
-  relu,
+  deepLiftOracle,
+  featureAblationOracle,
+  inputXGradientOracle,
+  occlusionOracle,
   sequentialMlp,
-  sum,
-  top,
   withLeakCheck,
   xTensor,
 } from "./attribution-fixtures";
@@ -75,21 +71,8 @@ describe("on the frozen twin of the MLP (Placeholder → Reshape → MatMul → 
       const dl = deepLift(graph, x);
       const lifted = dl.attributions.arraySync().map((s) => s.flat(2));
       X.forEach((x0, b) => {
-        const c = top(x0);
-        const z = pre(x0);
-        const grad = x0.map((_, i) => sum([0, 1].map((j) => (z[j] > 0 ? V[i][j] * U[j][c] : 0))));
-        close(
-          ixg[b],
-          x0.map((v, i) => v * grad[i]),
-          `inputXGradient sample ${b}`,
-        );
-        // Rescale multipliers against the baseline 0, where z′ = C
-        const m = [0, 1].map((j) => (relu(z[j]) - relu(C[j])) / (z[j] - C[j]));
-        close(
-          lifted[b],
-          x0.map((v, i) => v * sum([0, 1].map((j) => V[i][j] * m[j] * U[j][c]))),
-          `deepLift sample ${b}`,
-        );
+        close(ixg[b], inputXGradientOracle(x0), `inputXGradient sample ${b}`);
+        close(lifted[b], deepLiftOracle(x0), `deepLift sample ${b}`);
         assert.ok(Math.abs((dl.delta as number[])[b]) < 1e-4, `deepLift delta ${(dl.delta as number[])[b]}`);
       });
       dl.dispose();
@@ -109,46 +92,13 @@ describe("on the frozen twin of the MLP (Placeholder → Reshape → MatMul → 
         const a = flat(
           occlusion(graph, x, { window: [2, 2], strides: 1, baseline: 0.5, perturbationsPerEval }),
         );
-        X.forEach((x0, b) => {
-          const c = top(x0);
-          const drops = new Array(9).fill(0);
-          const counts = new Array(9).fill(0);
-          for (const [y0, x1] of [
-            [0, 0],
-            [0, 1],
-            [1, 0],
-            [1, 1],
-          ]) {
-            const cells = [y0 * 3 + x1, y0 * 3 + x1 + 1, (y0 + 1) * 3 + x1, (y0 + 1) * 3 + x1 + 1];
-            const drop =
-              f(x0, c) -
-              f(
-                x0.map((v, p) => (cells.includes(p) ? 0.5 : v)),
-                c,
-              );
-            cells.forEach((p) => ((drops[p] += drop), (counts[p] += 1)));
-          }
-          close(
-            a[b],
-            drops.map((d, p) => d / counts[p]),
-            `occlusion sample ${b}, ${perturbationsPerEval} per eval`,
-          );
-        });
+        X.forEach((x0, b) =>
+          close(a[b], occlusionOracle(x0, 0.5), `occlusion sample ${b}, ${perturbationsPerEval} per eval`),
+        );
       }
       const ablated = flat(featureAblation(graph, x, { featureMask: mask }));
       const ids = mask.arraySync().flat();
-      X.forEach((x0, b) => {
-        const c = top(x0);
-        const expected = ids.map(
-          (id) =>
-            f(x0, c) -
-            f(
-              x0.map((v, p) => (ids[p] === id ? 0 : v)),
-              c,
-            ),
-        );
-        close(ablated[b], expected, `featureAblation sample ${b}`);
-      });
+      X.forEach((x0, b) => close(ablated[b], featureAblationOracle(x0, ids), `featureAblation sample ${b}`));
     });
     tf.dispose([x, mask]);
   });
