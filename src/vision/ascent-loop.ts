@@ -51,3 +51,18 @@ export function ascend(variables: tf.Variable[], options: AscentLoopOptions): As
     optimizer.dispose();
   }
 }
+
+/**
+ * One plain forward pass before the loop, outside the gradient tape, so that a bad layer, filter or class fails
+ * with its own message; on failure the image parameters (`owned`) are disposed before the error is rethrown.
+ */
+export function probeFirst(owned: { dispose(): void }, pass: () => unknown): void {
+  try {
+    tf.tidy(() => {
+      pass();
+    });
+  } catch (error) {
+    owned.dispose();
+    throw error;
+  }
+}

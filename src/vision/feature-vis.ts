@@ -5,7 +5,7 @@
 import { tf } from "../backend";
 import { inspectModel, type AnyModel, type InspectableModel, type NodeRef } from "../model";
 import { ImageParam, type Parameterization } from "./feature-vis-param";
-import { ascend } from "./ascent-loop";
+import { ascend, probeFirst } from "./ascent-loop";
 import { seededRandom, randomInt } from "../data/seeded-random";
 import { renderGrid } from "../image/grid";
 import { tensorToRgba } from "../image/tensor-image";
@@ -211,20 +211,14 @@ export function gradientAscent(
     decorrelate,
     seed,
   });
-  try {
-    // one plain forward pass first: a bad filter index fails here, not inside the optimiser's gradient tape
-    tf.tidy(() => {
-      target.score(
-        param
-          .images()
-          .mul(hi - lo)
-          .add(lo) as tf.Tensor4D,
-      );
-    });
-  } catch (error) {
-    param.dispose();
-    throw error;
-  }
+  probeFirst(param, () =>
+    target.score(
+      param
+        .images()
+        .mul(hi - lo)
+        .add(lo) as tf.Tensor4D,
+    ),
+  );
   try {
     const { last, history } = ascend(param.variables, {
       steps,

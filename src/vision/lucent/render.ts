@@ -7,7 +7,7 @@ import { renderGrid } from "../../image/grid";
 import { tensorToRgba } from "../../image/tensor-image";
 import { AscentResult } from "../feature-vis";
 import { ImageParam } from "../feature-vis-param";
-import { ascend } from "../ascent-loop";
+import { ascend, probeFirst } from "../ascent-loop";
 import {
   inspectModel,
   type AnyModel,
@@ -156,16 +156,9 @@ export function renderVis(
     if (x.shape[1] !== h || x.shape[2] !== w) x = tf.image.resizeBilinear(x, [h, w], false, true);
     return tf.add(tf.mul(x, hi - lo), lo) as tf.Tensor4D;
   };
-  try {
-    // one plain pass first: a bad layer or channel fails here, with its own message, not inside the optimiser
-    tf.tidy(() => {
-      evaluate(model, objective, seen(param.images(), seededRandom(seed)), options.preRelu ?? true);
-    });
-  } catch (error) {
-    param.dispose();
-    throw error;
-  }
   const usePreRelu = options.preRelu ?? true;
+  // the probe draws its transforms from a fresh source of the same seed, leaving `random` for the loop
+  probeFirst(param, () => evaluate(model, objective, seen(param.images(), seededRandom(seed)), usePreRelu));
   try {
     const { last, history } = ascend(param.variables, {
       steps,
