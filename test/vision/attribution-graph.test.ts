@@ -219,29 +219,27 @@ describe("on the converted MobileNetV2 of nsfwjs (fused conv ops, uint8 weights)
     });
   }
 
+  /** Σ attributions = f(x) − f(x′) + the reported delta (baseline 0.5, class 1); where `exact`, the delta is ~0. */
+  function assertComplete(r: SaliencyResult, what: string, exact: boolean): void {
+    const total = tf.tidy(() => r.attributions.sum().dataSync()[0]);
+    const expected = gap(0.5, 1);
+    const delta = (r.delta as number[])[0];
+    const tolerance = 1e-3 * Math.max(1, Math.abs(expected));
+    assert.ok(Math.abs(total - expected - delta) < tolerance, `${what}: delta as reported`);
+    if (exact) assert.ok(Math.abs(delta) < tolerance, `${what} delta ${delta} of ${expected}`);
+  }
+
   test("completeness: Σ attributions = f(x) − f(x′) + delta (layer IG at the last conv, gradientShap)", () => {
     const start = tf.memory().numTensors;
     const options = { targets: 1, output: LOGITS };
     // after Conv_1's ReLU6 come only the average pool and the dense logits: layer IG is exact there
     const lig = layerIntegratedGradients(g, x, { ...options, layer: LAST_CONV, steps: 4, baseline: 0.5 });
     assert.deepEqual(lig.attributions.shape, [1, 7, 7, 1792]);
-    const total = tf.tidy(() => lig.attributions.sum().dataSync()[0]);
-    const expected = gap(0.5, 1);
-    const delta = (lig.delta as number[])[0];
-    assert.ok(
-      Math.abs(total - expected - delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      "delta as reported",
-    );
-    assert.ok(
-      Math.abs(delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      `layer IG delta ${delta} of ${expected}`,
-    );
+    assertComplete(lig, "layer IG", true);
     lig.dispose();
     // gradientShap's delta is Σ attributions − (f(x) − f(b)) per draw, averaged: with one baseline, checkable here
     const shap = gradientShap(g, x, { ...options, samples: 2, baselines: 0.5 });
-    const shapTotal = tf.tidy(() => shap.attributions.sum().dataSync()[0]);
-    const shapDelta = (shap.delta as number[])[0];
-    assert.ok(Math.abs(shapTotal - expected - shapDelta) < 1e-3 * Math.max(1, Math.abs(expected)));
+    assertComplete(shap, "gradientShap", false);
     shap.dispose();
     assert.equal(tf.memory().numTensors, start, "no tensor leaks");
   });
@@ -280,18 +278,8 @@ describe("on the converted MobileNetV2 of nsfwjs (fused conv ops, uint8 weights)
   test("deepLift through _FusedConv2D / FusedDepthwiseConv2dNative with ReLU6 fused in: Σ = f(x) − f(x′)", () => {
     const start = tf.memory().numTensors;
     const r = deepLift(g, x, { targets: 1, output: LOGITS, baseline: 0.5 });
-    const total = tf.tidy(() => r.attributions.sum().dataSync()[0]);
-    const expected = gap(0.5, 1);
-    const delta = (r.delta as number[])[0];
-    assert.ok(
-      Math.abs(total - expected - delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      "delta as reported",
-    );
     // only linear ops, ReLU6 (fused or not) and AddV2 on the way to the logits: the Rescale rule is exact
-    assert.ok(
-      Math.abs(delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      `deepLift delta ${delta} of ${expected}`,
-    );
+    assertComplete(r, "deepLift", true);
     r.dispose();
     assert.equal(tf.memory().numTensors, start, "no tensor leaks");
     // the softmax after the logits is not element-wise: scoring the probabilities names it
