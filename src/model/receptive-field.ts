@@ -93,7 +93,8 @@ const WINDOWED = new Set([
 ]);
 
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v, v]) as never;
-const lastAxis = (axis: unknown): boolean => axis === -1 || axis === 3 || (Array.isArray(axis) && axis.length === 1 && lastAxis(axis[0]));
+const lastAxis = (axis: unknown): boolean =>
+  axis === -1 || axis === 3 || (Array.isArray(axis) && axis.length === 1 && lastAxis(axis[0]));
 
 /** One layer's map given its inputs' maps (each relative to the same origin), or null. */
 function layerMap(layer: Layer, inputs: SpatialMap[]): SpatialMap | null {
@@ -118,9 +119,13 @@ function layerMap(layer: Layer, inputs: SpatialMap[]): SpatialMap | null {
   }
   if (kind === "ZeroPadding2D") {
     const p = config.padding as [[number, number], [number, number]];
-    const axes = [0, 1].map(
-      (a): AxisMap => ({ stride: 1, offset: -p[a][0], size: 1, out: inputs[0][a].out + p[a][0] + p[a][1], pads: [] }),
-    );
+    const axes = [0, 1].map((a): AxisMap => ({
+      stride: 1,
+      offset: -p[a][0],
+      size: 1,
+      out: inputs[0][a].out + p[a][0] + p[a][1],
+      pads: [],
+    }));
     return [composeMaps(inputs[0][0], axes[0]), composeMaps(inputs[0][1], axes[1])];
   }
   return null;
@@ -133,7 +138,13 @@ function merge(inputs: SpatialMap[]): SpatialMap | null {
     if (maps.some((m) => m.stride !== maps[0].stride || m.out !== maps[0].out)) return null;
     const start = Math.min(...maps.map((m) => m.offset));
     const end = Math.max(...maps.map((m) => m.offset + m.size));
-    return { stride: maps[0].stride, offset: start, size: end - start, out: maps[0].out, pads: maps.flatMap((m) => m.pads) };
+    return {
+      stride: maps[0].stride,
+      offset: start,
+      size: end - start,
+      out: maps[0].out,
+      pads: maps.flatMap((m) => m.pads),
+    };
   });
   return axes[0] && axes[1] ? [axes[0], axes[1]] : null;
 }
@@ -146,7 +157,9 @@ function isContainer(layer: Layer): boolean {
 function orderedNodes(container: Container): Node[] | null {
   const lazy = container as unknown as { model?: unknown; build?(): void };
   if (container.getClassName() === "Sequential" && lazy.model == null) lazy.build?.();
-  const depths = Object.keys(container.nodesByDepth).map(Number).sort((a, b) => b - a);
+  const depths = Object.keys(container.nodesByDepth)
+    .map(Number)
+    .sort((a, b) => b - a);
   const nodes = depths.flatMap((d) => container.nodesByDepth[d]);
   const layers = nodes.map((n) => n.outboundLayer);
   return new Set(layers).size === layers.length ? nodes : null;
@@ -184,7 +197,8 @@ function containerMap(container: Container, size: [number, number]) {
 
 /** Weights × output positions (torchinfo's convention); a container is the sum of its layers. */
 function layerMacs(layer: Layer, map: SpatialMap, inputs: SpatialMap[]): number {
-  if (isContainer(layer)) return containerMap(layer as unknown as Container, [inputs[0][0].out, inputs[0][1].out])?.macs ?? 0;
+  if (isContainer(layer))
+    return containerMap(layer as unknown as Container, [inputs[0][0].out, inputs[0][1].out])?.macs ?? 0;
   const params = layer.weights
     .filter((w) => !/moving_/.test(w.originalName ?? w.name))
     .reduce((n, w) => n + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
@@ -227,6 +241,8 @@ export function spatialCuts(model: InspectableModel): SpatialCuts | null {
 /** Layers past the last cut: weights × static output positions (unknown dimensions count 1). */
 function staticMacs(layer: Layer): number {
   const shape = layer.outputShape as (number | null)[];
-  const positions = Array.isArray(shape[0]) ? 1 : shape.slice(1, -1).reduce<number>((p, d) => p * (d ?? 1), 1);
+  const positions = Array.isArray(shape[0])
+    ? 1
+    : shape.slice(1, -1).reduce<number>((p, d) => p * (d ?? 1), 1);
   return layer.countParams() * positions;
 }

@@ -41,7 +41,11 @@ export function incrementalScorer(
       let input = perturbedCrops(xb, baseB, levels[0], ids, windows, [h, w, c]);
       for (let k = 0; k < levels.length; k++) {
         const options = k === 0 ? {} : { feed: { node: levels[k - 1].node, value: input } };
-        const run = p.model.run(k === 0 ? [input] : [xb], { ...options, capture: [levels[k].node], capturesOnly: true });
+        const run = p.model.run(k === 0 ? [input] : [xb], {
+          ...options,
+          capture: [levels[k].node],
+          capturesOnly: true,
+        });
         const out = run.captured[0];
         const channels = out.shape[3] as number;
         const stacked = tf.concat([flat[k], out.reshape([-1, channels])]);

@@ -57,7 +57,8 @@ function affectedRange(map: AxisMap, [lo, hi]: [number, number]): [number, numbe
   return [first, last];
 }
 
-const samePads = (a: AxisMap, b: AxisMap) => a.pads.length === b.pads.length && a.pads.every((v, i) => v === b.pads[i]);
+const samePads = (a: AxisMap, b: AxisMap) =>
+  a.pads.length === b.pads.length && a.pads.every((v, i) => v === b.pads[i]);
 
 /** `always`: any valid chain, however little it is estimated to save. */
 export function planIncremental(p: Prepared, boxes: Box[], always = false): PlanOutcome {
@@ -138,7 +139,8 @@ function segmentLevel(
   }
   // a crop's 'same' paddings must be the whole image's, and its output must hold every changed position
   const onCrop = cuts.segment(a, b, [crop[0], crop[1]]);
-  if (!onCrop || !samePads(onCrop.map[0], segment.map[0]) || !samePads(onCrop.map[1], segment.map[1])) return null;
+  if (!onCrop || !samePads(onCrop.map[0], segment.map[0]) || !samePads(onCrop.map[1], segment.map[1]))
+    return null;
   const fits = affected.every((box, w) =>
     [0, 1].every((axis) => {
       const shift = origins[w][axis] / segment.map[axis].stride;
