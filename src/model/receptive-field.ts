@@ -49,7 +49,7 @@ const identity = (n: number): AxisMap => ({ stride: 1, offset: 0, size: 1, out: 
 export function composeMaps(outer: AxisMap, inner: AxisMap): AxisMap {
   return {
     stride: outer.stride * inner.stride,
-    offset: outer.offset + inner.offset * outer.stride,
+    offset: outer.offset + inner.offset * outer.stride + 0, // never -0
     size: outer.size + (inner.size - 1) * outer.stride,
     out: inner.out,
     pads: [...outer.pads, ...inner.pads],
@@ -67,7 +67,7 @@ export function windowMap(n: number, k: number, s: number, d: number, padding: s
   const out = Math.ceil(n / s);
   const total = Math.max((out - 1) * s + extent - n, 0);
   const before = Math.floor(total / 2); // TF's rule: the odd pixel goes after
-  return { stride: s, offset: -before, size: extent, out, pads: [before, total] };
+  return { stride: s, offset: 0 - before, size: extent, out, pads: [before, total] };
 }
 
 const POINTWISE = new Set([
@@ -212,7 +212,7 @@ function cutLayers(container: Container): Layer[] {
   const order = new Map(nodes.map((n, i) => [n.outboundLayer, i]));
   return nodes
     .filter((node, i) => {
-      if (i === 0 || node.outboundLayer.outputShape.length !== 4) return false;
+      if (i === 0 || node.outputTensors[0]?.shape.length !== 4) return false;
       // nothing after it reads a layer before it
       return nodes.slice(i + 1).every((later) => later.inboundLayers.every((l) => order.get(l)! >= i));
     })
@@ -233,16 +233,14 @@ export function spatialCuts(model: InspectableModel): SpatialCuts | null {
       const mapped = last >= 0 ? (walkSegment(container, null, layerOf(last), size)?.macs ?? NaN) : 0;
       const nodes = orderedNodes(container) ?? [];
       const rest = last >= 0 ? nodes.findIndex((n) => n.outboundLayer === cuts[last].layer) + 1 : 0;
-      return mapped + nodes.slice(rest).reduce((n, node) => n + staticMacs(node.outboundLayer), 0);
+      return mapped + nodes.slice(rest).reduce((n, node) => n + staticMacs(node), 0);
     },
   };
 }
 
 /** Layers past the last cut: weights × static output positions (unknown dimensions count 1). */
-function staticMacs(layer: Layer): number {
-  const shape = layer.outputShape as (number | null)[];
-  const positions = Array.isArray(shape[0])
-    ? 1
-    : shape.slice(1, -1).reduce<number>((p, d) => p * (d ?? 1), 1);
-  return layer.countParams() * positions;
+function staticMacs(node: Node): number {
+  const shape = node.outputTensors[0]?.shape ?? [];
+  const positions = shape.slice(1, -1).reduce<number>((p, d) => p * (d ?? 1), 1);
+  return node.outboundLayer.countParams() * positions;
 }
