@@ -38,7 +38,7 @@ export interface SpatialCuts {
    * spatial size `size`, with its mult-adds per sample; null when a layer in between is not local.
    */
   segment(from: number, to: number, size: [number, number]): { map: SpatialMap; macs: number } | null;
-  /** Mult-adds per sample of the whole model at input size `size` (layers without a map: by static shape). */
+  /** Mult-adds per sample of the whole model at input size `size` (layers past the last cut: static shapes). */
   totalMacs(size: [number, number]): number;
 }
 
@@ -101,10 +101,6 @@ function layerMap(layer: Layer, inputs: SpatialMap[]): SpatialMap | null {
   const kind = layer.getClassName();
   const config = layer.getConfig() as Record<string, unknown>;
   if (config.dataFormat !== undefined && config.dataFormat !== "channelsLast") return null;
-  if (isContainer(layer)) {
-    const inner = containerMap(layer as unknown as Container, [inputs[0][0].out, inputs[0][1].out]);
-    return inner && [composeMaps(inputs[0][0], inner.map[0]), composeMaps(inputs[0][1], inner.map[1])];
-  }
   if (inputs.length !== 1 && !MERGES.has(kind)) return null;
   if (POINTWISE.has(kind)) return inputs[0];
   if (kind === "BatchNormalization" || kind === "Softmax") return lastAxis(config.axis) ? inputs[0] : null;
@@ -149,11 +145,11 @@ function merge(inputs: SpatialMap[]): SpatialMap | null {
   return axes[0] && axes[1] ? [axes[0], axes[1]] : null;
 }
 
-function isContainer(layer: Layer): boolean {
+function isContainer(layer: Layer): layer is Layer & Container {
   return "nodesByDepth" in layer && "layers" in layer;
 }
 
-/** A container's own nodes in execution order (each layer called once), or null for shared layers. */
+/** A container's own nodes in execution order, or null when a layer is called more than once. */
 function orderedNodes(container: Container): Node[] | null {
   const lazy = container as unknown as { model?: unknown; build?(): void };
   if (container.getClassName() === "Sequential" && lazy.model == null) lazy.build?.();
@@ -165,82 +161,105 @@ function orderedNodes(container: Container): Node[] | null {
   return new Set(layers).size === layers.length ? nodes : null;
 }
 
-/** Walks `container` from `start` (null: its single input) to `end` (null: its single output). */
+/** One call of a (non-container) layer in the model with nested models opened up; inputs are indices. */
+interface FlatNode {
+  layer: Layer;
+  inputs: number[];
+  rank: number;
+}
+
+/** Appends `container`'s layers, nested models opened, fed by flat nodes `inputIds`; its output ids, or null. */
+function flatten(container: Container, inputIds: number[], out: FlatNode[]): number[] | null {
+  const nodes = orderedNodes(container);
+  if (!nodes) return null;
+  const ids = new Map<Layer, number>(container.inputs.map((s, i) => [s.sourceLayer, inputIds[i]]));
+  for (const node of nodes) {
+    if (node.inboundLayers.length === 0) continue;
+    const layer = node.outboundLayer;
+    const inputs = node.inboundLayers.map((l) => ids.get(l));
+    if (inputs.some((i) => i === undefined) || node.outputTensors.length !== 1) return null;
+    if (isContainer(layer)) {
+      const outs = flatten(layer, inputs as number[], out);
+      if (!outs || outs.length !== 1) return null;
+      ids.set(layer, outs[0]);
+    } else {
+      out.push({ layer, inputs: inputs as number[], rank: node.outputTensors[0].shape.length });
+      ids.set(layer, out.length - 1);
+    }
+  }
+  const outputs = container.outputs.map((s) => ids.get(s.sourceLayer));
+  return outputs.some((i) => i === undefined) ? null : (outputs as number[]);
+}
+
+/** Maps and mult-adds from flat node `from` (given spatial size `size`) to flat node `to`. */
 function walkSegment(
-  container: Container,
-  start: Layer | null,
-  end: Layer | null,
+  flat: FlatNode[],
+  from: number,
+  to: number,
   size: [number, number],
 ): { map: SpatialMap; macs: number } | null {
-  const nodes = orderedNodes(container);
-  if (!nodes || container.inputs.length !== 1 || container.outputs.length !== 1) return null;
-  const from = start ?? container.inputs[0].sourceLayer;
-  const to = end ?? container.outputs[0].sourceLayer;
-  const maps = new Map<Layer, SpatialMap>([[from, [identity(size[0]), identity(size[1])]]]);
+  const maps = new Map<number, SpatialMap>([[from, [identity(size[0]), identity(size[1])]]]);
   let macs = 0;
-  for (const node of nodes.slice(nodes.findIndex((n) => n.outboundLayer === from) + 1)) {
-    const layer = node.outboundLayer;
-    const inputs = node.inboundLayers.map((l) => maps.get(l));
-    if (inputs.length === 0 || inputs.some((m) => !m)) continue; // not downstream of `from`
-    const map = layerMap(layer, inputs as SpatialMap[]);
+  for (let i = from + 1; i <= to; i++) {
+    const inputs = flat[i].inputs.map((j) => maps.get(j));
+    if (inputs.some((m) => !m)) continue; // not downstream of `from`
+    const map = layerMap(flat[i].layer, inputs as SpatialMap[]);
     if (!map) return null;
-    maps.set(layer, map);
-    macs += layerMacs(layer, map, inputs as SpatialMap[]);
-    if (layer === to) return { map: maps.get(to)!, macs };
+    maps.set(i, map);
+    macs += layerMacs(flat[i].layer, map);
   }
-  return from === to ? { map: maps.get(to)!, macs } : null;
+  const map = maps.get(to);
+  return map ? { map, macs } : null;
 }
 
-function containerMap(container: Container, size: [number, number]) {
-  return walkSegment(container, null, null, size);
-}
-
-/** Weights × output positions (torchinfo's convention); a container is the sum of its layers. */
-function layerMacs(layer: Layer, map: SpatialMap, inputs: SpatialMap[]): number {
-  if (isContainer(layer))
-    return containerMap(layer as unknown as Container, [inputs[0][0].out, inputs[0][1].out])?.macs ?? 0;
+/** Weights × output positions (torchinfo's convention; moving statistics are not used weights). */
+function layerMacs(layer: Layer, map: SpatialMap): number {
   const params = layer.weights
     .filter((w) => !/moving_/.test(w.originalName ?? w.name))
     .reduce((n, w) => n + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
   return params * map[0].out * map[1].out;
 }
 
-/** The top-level layers after which the model depends on that layer's output alone. */
-function cutLayers(container: Container): Layer[] {
-  const nodes = orderedNodes(container);
-  if (!nodes || container.inputs.length !== 1) return [];
-  const order = new Map(nodes.map((n, i) => [n.outboundLayer, i]));
-  return nodes
-    .filter((node, i) => {
-      if (i === 0 || node.outputTensors[0]?.shape.length !== 4) return false;
-      // nothing after it reads a layer before it
-      return nodes.slice(i + 1).every((later) => later.inboundLayers.every((l) => order.get(l)! >= i));
-    })
-    .map((n) => n.outboundLayer);
+/** The flat nodes after which the model depends on that node's output alone, with a 4-D output. */
+function cutIndices(flat: FlatNode[], outputs: number[]): number[] {
+  // first[i]: the earliest node read by node i or any node after it
+  const first = new Array<number>(flat.length + 1).fill(Infinity);
+  first[flat.length] = Math.min(...outputs);
+  for (let i = flat.length - 1; i >= 0; i--) first[i] = Math.min(first[i + 1], ...flat[i].inputs);
+  return flat.map((_, i) => i).filter((i) => i > 0 && flat[i].rank === 4 && first[i + 1] >= i);
 }
 
-/** The cuts of a LayersModel (top level) and the maps between them; null for a GraphModel or no 4-D input. */
+/** The cuts of a LayersModel (nested models opened up) and the maps between them; null for a GraphModel. */
 export function spatialCuts(model: InspectableModel): SpatialCuts | null {
-  if (model.kind !== "layers") return null;
+  if (model.kind !== "layers" || model.source.inputs.length !== 1) return null;
   const container = model.source as unknown as Container;
-  const cuts = cutLayers(container).map((layer) => ({ layer, node: model.resolve(layer) }));
-  const layerOf = (i: number) => (i < 0 ? null : cuts[i].layer);
+  const flat: FlatNode[] = [{ layer: container.inputs[0].sourceLayer, inputs: [], rank: 4 }];
+  const outputs = flatten(container, [0], flat);
+  if (!outputs) return null;
+  const indices = cutIndices(flat, outputs);
+  const cuts = indices.map((i) => ({ layer: flat[i].layer, node: model.resolve(flat[i].layer) }));
+  const at = (c: number) => (c < 0 ? 0 : indices[c]);
   return {
     cuts,
-    segment: (from, to, size) => walkSegment(container, layerOf(from), layerOf(to), size),
+    segment: (from, to, size) => walkSegment(flat, at(from), at(to), size),
     totalMacs: (size) => {
-      const last = cuts.length - 1;
-      const mapped = last >= 0 ? (walkSegment(container, null, layerOf(last), size)?.macs ?? NaN) : 0;
-      const nodes = orderedNodes(container) ?? [];
-      const rest = last >= 0 ? nodes.findIndex((n) => n.outboundLayer === cuts[last].layer) + 1 : 0;
-      return mapped + nodes.slice(rest).reduce((n, node) => n + staticMacs(node), 0);
+      const last = indices.length ? indices[indices.length - 1] : 0;
+      const mapped = walkSegment(flat, 0, last, size)?.macs ?? NaN;
+      return flat.slice(last + 1).reduce((n, f) => n + staticMacs(f.layer), mapped);
     },
   };
 }
 
 /** Layers past the last cut: weights × static output positions (unknown dimensions count 1). */
-function staticMacs(node: Node): number {
-  const shape = node.outputTensors[0]?.shape ?? [];
-  const positions = shape.slice(1, -1).reduce<number>((p, d) => p * (d ?? 1), 1);
-  return node.outboundLayer.countParams() * positions;
+function staticMacs(layer: Layer): number {
+  let shape: (number | null)[] = [];
+  try {
+    shape = layer.outputShape as (number | null)[];
+  } catch {
+    // a layer called with several shapes: count its weights once
+  }
+  const positions = Array.isArray(shape[0])
+    ? 1
+    : shape.slice(1, -1).reduce<number>((p, d) => p * (d ?? 1), 1);
+  return layer.countParams() * positions;
 }

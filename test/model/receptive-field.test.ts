@@ -66,7 +66,7 @@ test("a chain: valid conv, 'same' stride-2 conv, ZeroPadding2D, valid pooling", 
   model.dispose();
 });
 
-test("branches meet at Add: the union of their fields; a nested model is composed as one layer", () => {
+test("branches meet at Add: the union of their fields; a nested model's layers are cuts of the whole", () => {
   const x = tf.input({ shape: [8, 8, 3] });
   const wide = tf.layers.conv2d({ filters: 2, kernelSize: 5, strides: 2, padding: "same" }).apply(x);
   const narrow = tf.layers.conv2d({ filters: 2, kernelSize: 1, strides: 2 }).apply(x);
@@ -75,14 +75,22 @@ test("branches meet at Add: the union of their fields; a nested model is compose
     .apply([wide, narrow] as tf.SymbolicTensor[]) as tf.SymbolicTensor;
   const inner = tf.sequential({
     name: "inner",
-    layers: [tf.layers.conv2d({ inputShape: [4, 4, 2], filters: 2, kernelSize: 3, padding: "same" })],
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [4, 4, 2],
+        filters: 2,
+        kernelSize: 3,
+        padding: "same",
+        name: "innerConv",
+      }),
+    ],
   });
   const model = tf.model({ inputs: x, outputs: inner.apply(sum) as tf.SymbolicTensor });
   const cuts = spatialCuts(inspectModel(model))!;
   // the two convolutions are not cuts: Add still reads the other branch
   assert.deepEqual(
     cuts.cuts.map((c) => c.node.name),
-    ["sum", "inner"],
+    ["sum", "innerConv"],
   );
   // 'same' k 5 s 2 on 8: out 4, total 3, before 1 → (−1, 5); k 1 s 2 valid → (0, 1); union (−1, 5)
   assert.deepEqual(cuts.segment(-1, 0, [8, 8])!.map[0], axis(2, -1, 5, 4, [1, 3]));

@@ -29,7 +29,7 @@ export interface Level {
 export type PlanOutcome = { levels: Level[]; estimate: number } | { reason: string };
 
 /** Estimated fixed cost of one more level (gathers, one more model call), as a share of a whole forward pass. */
-const LEVEL_OVERHEAD = 0.03;
+const LEVEL_OVERHEAD = 0.01;
 /** Run incrementally only when the estimate is at most this share of the whole-image passes. */
 const WORTH_IT = 0.85;
 
