@@ -6,6 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf, models } from "../../src/index";
 import { occlusion, type OcclusionOptions } from "../../src/vision/attribution";
+import { inspectModel } from "../../src/model";
+import { prepare } from "../../src/vision/attribution/common";
+import { planIncremental, windowBoxes } from "../../src/vision/attribution/occlusion-plan";
+import { slidingWindows } from "../../src/vision/attribution/perturbation";
 import { seedWeights } from "./graph-models";
 
 /** Both paths on the same input: the attributions agree within 1e-4 of the largest; what each path was. */
@@ -42,13 +46,25 @@ test("ResNet-18 (64x64, seeded weights): crops through its stages give the whole
   model.dispose();
 });
 
-test("ResNet-18 at 224x224, 15x15 windows with stride 8: auto splits after its first stages", () => {
-  // planning only reads configs and shapes: no 784-window run here (the benchmark times it)
+test("ResNet-18 at 224x224, 15x15 windows with stride 8: the plan crops through layer1 and layer2", () => {
+  // planning reads configs and shapes only: no 784-window run here (the benchmark times it)
   const model = models.resnet18({ inputShape: [224, 224, 3], classes: 10, init: "zeros" });
-  const x = tf.zeros([1, 224, 224, 3]);
-  const r = occlusion(model, x, { window: [224, 224], strides: 1, targets: [0] });
-  assert.match(r.computedBy ?? "", /^whole images \(no split saves enough/, "one window covering everything");
-  r.dispose();
+  const x = tf.zeros([1, 224, 224, 3]) as tf.Tensor4D;
+  const p = prepare(model, x, { targets: [0] }, "occlusion");
+  const windows = slidingWindows([224, 224, 3], [15, 15], 8);
+  const plan = planIncremental(p, windowBoxes(windows, 224, 3));
+  assert.ok("levels" in plan, "reason" in plan ? plan.reason : "");
+  assert.deepEqual(
+    plan.levels.map((l) => l.node.name),
+    ["layer1.0.add", "layer1.1.add", "layer2.0.add", "layer2.1.add"],
+  );
+  // the stem's crops are 72x72 (18 positions of layer1's stride-4 grid), every origin on that grid
+  assert.deepEqual(plan.levels[0].crop, [72, 72]);
+  assert.ok(plan.levels[0].origins.every(([y, x]) => y % 4 === 0 && x % 4 === 0));
+  assert.ok(plan.estimate < 0.7, `estimate ${plan.estimate}`);
+  // one window covering everything: nothing to save
+  const whole = planIncremental(p, windowBoxes(slidingWindows([224, 224, 3], [224, 224], 1), 224, 3));
+  assert.match("reason" in whole ? whole.reason : "", /^no split saves enough/);
   tf.dispose(x);
   model.dispose();
 });
@@ -156,5 +172,25 @@ test('incremental takes "auto", true or false', () => {
     /incremental must be "auto", true or false, got yes/,
   );
   tf.dispose(x);
+  model.dispose();
+});
+
+test("feeding a layer inside a nested model runs nothing before that model", () => {
+  const model = models.resnet18({ inputShape: [32, 32, 3], classes: 3, init: "zeros" });
+  const m = inspectModel(model);
+  const fed = m.resolve("layer2/layer2.0/layer2.0.add");
+  const value = tf.ones([2, 4, 4, 128]);
+  // an input the stem could not take: were conv1 run, this would throw
+  const wrong = tf.zeros([1, 5]);
+  const before = tf.memory().numTensors;
+  const { captured } = m.run([wrong], {
+    feed: { node: fed, value },
+    capture: [m.resolve("layer2/layer2.1/layer2.1.add")],
+    capturesOnly: true,
+  });
+  assert.deepEqual(captured[0].shape, [2, 4, 4, 128]);
+  tf.dispose(captured);
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([value, wrong]);
   model.dispose();
 });
