@@ -23,7 +23,10 @@ test("ImmediateSender: 3000 messages sent in one turn all arrive, in order", asy
       const [frame] = await subscriber.receive();
       received.push(Number(frame.toString()));
     }
-    assert.deepEqual(received, Array.from({ length: count }, (_, i) => i));
+    assert.deepEqual(
+      received,
+      Array.from({ length: count }, (_, i) => i),
+    );
   } finally {
     publisher.close();
     subscriber.close();
@@ -36,7 +39,10 @@ test("a cell printing 2000 lines: every line arrives, then the result, then idle
     const exchange = await kernel.execute('for (let i = 0; i < 2000; i++) console.log(i);\n"done"');
     assert.equal(content<{ status: string }>(exchange.reply).status, "ok");
     const lines = stdout(exchange).trimEnd().split("\n");
-    assert.deepEqual(lines, Array.from({ length: 2000 }, (_, i) => String(i)));
+    assert.deepEqual(
+      lines,
+      Array.from({ length: 2000 }, (_, i) => String(i)),
+    );
     const types = exchange.iopub.map((m) => m.header.msg_type);
     assert.deepEqual(types.slice(-2), ["execute_result", "status"]);
     const [result] = ofType(exchange, "execute_result");
