@@ -96,10 +96,17 @@ const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?
 const lastAxis = (axis: unknown): boolean =>
   axis === -1 || axis === 3 || (Array.isArray(axis) && axis.length === 1 && lastAxis(axis[0]));
 
+const configs = new WeakMap<Layer, Record<string, unknown>>();
+function configOf(layer: Layer): Record<string, unknown> {
+  let config = configs.get(layer);
+  if (!config) configs.set(layer, (config = layer.getConfig() as Record<string, unknown>));
+  return config;
+}
+
 /** One layer's map given its inputs' maps (each relative to the same origin), or null. */
 function layerMap(layer: Layer, inputs: SpatialMap[]): SpatialMap | null {
   const kind = layer.getClassName();
-  const config = layer.getConfig() as Record<string, unknown>;
+  const config = configOf(layer);
   if (config.dataFormat !== undefined && config.dataFormat !== "channelsLast") return null;
   if (inputs.length !== 1 && !MERGES.has(kind)) return null;
   if (POINTWISE.has(kind)) return inputs[0];

@@ -79,9 +79,13 @@ export function planIncremental(p: Prepared, boxes: Box[], always = false): Plan
   let chosen: { cost: number; levels: Level[] } = { cost: Infinity, levels: [] };
   for (let b = 0; b < cuts.cuts.length; b++) {
     best[b + 1] = { cost: Infinity, levels: [] };
+    const toB = toCut[b];
+    // the positions of cut b each window changes
+    const affected =
+      toB && boxes.map((box) => [0, 1].map((axis) => affectedRange(toB[axis], box[axis])) as Box);
     for (let a = -1; a < b; a++) {
       if (!Number.isFinite(best[a + 1].cost)) continue;
-      const level = segmentLevel(cuts, a, b, sizeAt(a), toCut[b], boxes, cuts.cuts[b].node);
+      const level = affected && segmentLevel(cuts, a, b, sizeAt(a), toB!, affected, cuts.cuts[b].node);
       if (!level) continue;
       const cost = best[a + 1].cost + level.cost + LEVEL_OVERHEAD * full;
       if (cost < best[b + 1].cost) best[b + 1] = { cost, levels: [...best[a + 1].levels, level.level] };
@@ -107,20 +111,19 @@ function segmentLevel(
   a: number,
   b: number,
   inSize: [number, number] | null,
-  toB: SpatialMap | null,
-  boxes: Box[],
+  toB: SpatialMap,
+  affected: Box[],
   node: ModelNode,
 ): { level: Level; cost: number } | null {
-  if (!inSize || !toB) return null;
+  if (!inSize) return null;
   const segment = cuts.segment(a, b, inSize);
   if (!segment) return null;
-  const affected = boxes.map((box) => [0, 1].map((axis) => affectedRange(toB[axis], box[axis])) as Box);
   const crop: number[] = [];
-  const origins: number[][] = boxes.map(() => []);
+  const origins: number[][] = affected.map(() => []);
   for (const axis of [0, 1]) {
     const map = segment.map[axis];
     const n = inSize[axis];
-    const needed = affected.map(([...ranges]) => {
+    const needed = affected.map((ranges) => {
       const [first, last] = ranges[axis];
       const start = Math.max(0, first * map.stride + map.offset);
       const end = Math.min(n - 1, last * map.stride + map.offset + map.size - 1);
