@@ -28,8 +28,14 @@ export interface Level {
 
 export type PlanOutcome = { levels: Level[]; estimate: number } | { reason: string };
 
-/** Estimated fixed cost of one more level (gathers, one more model call), as a share of a whole forward pass. */
+/** Estimated cost per window of one more level (gathers, one more model call), as a share of a forward pass. */
 const LEVEL_OVERHEAD = 0.01;
+/**
+ * And once per level: each new crop shape makes the native backend prepare its kernels (0.1–1 s, measured in
+ * benchmarks/cam-extra), about as long as this many mult-adds take. With few windows or a small model, whole
+ * images stay the faster way.
+ */
+const NEW_SHAPE_MACS = 2e10;
 /** Run incrementally only when the estimate is at most this share of the whole-image passes. */
 const WORTH_IT = 0.85;
 
@@ -87,7 +93,8 @@ export function planIncremental(p: Prepared, boxes: Box[], always = false): Plan
       if (!Number.isFinite(best[a + 1].cost)) continue;
       const level = affected && segmentLevel(cuts, a, b, sizeAt(a), toB!, affected, cuts.cuts[b].node);
       if (!level) continue;
-      const cost = best[a + 1].cost + level.cost + LEVEL_OVERHEAD * full;
+      const overhead = LEVEL_OVERHEAD * full + NEW_SHAPE_MACS / boxes.length;
+      const cost = best[a + 1].cost + level.cost + overhead;
       if (cost < best[b + 1].cost) best[b + 1] = { cost, levels: [...best[a + 1].levels, level.level] };
     }
     const rest = full - (cuts.segment(-1, b, size)?.macs ?? NaN);
@@ -98,7 +105,7 @@ export function planIncremental(p: Prepared, boxes: Box[], always = false): Plan
   if (!(estimate <= (always ? Infinity : WORTH_IT))) {
     return {
       reason: Number.isFinite(estimate)
-        ? `no split saves enough (best estimate ${(estimate * 100).toFixed(0)}% of a whole pass)`
+        ? `no split saves enough for ${boxes.length} windows (best estimate ${(estimate * 100).toFixed(0)}% of whole-image passes, counting each crop shape's set-up)`
         : "no layer with a local receptive field to split at",
     };
   }
