@@ -5,6 +5,7 @@
 import { tf } from "../backend";
 import { inspectModel, type AnyModel, type InspectableModel, type NodeRef } from "../model";
 import { ImageParam, type Parameterization } from "./feature-vis-param";
+import { ascend, probeFirst } from "./ascent-loop";
 import { seededRandom, randomInt } from "../data/seeded-random";
 import { renderGrid } from "../image/grid";
 import { tensorToRgba } from "../image/tensor-image";
@@ -210,47 +211,26 @@ export function gradientAscent(
     decorrelate,
     seed,
   });
+  probeFirst(param, () =>
+    target.score(
+      param
+        .images()
+        .mul(hi - lo)
+        .add(lo) as tf.Tensor4D,
+    ),
+  );
   try {
-    // one plain forward pass first: a bad filter index fails here, not inside the optimiser's gradient tape
-    tf.tidy(() => {
-      target.score(
-        param
-          .images()
-          .mul(hi - lo)
-          .add(lo) as tf.Tensor4D,
-      );
+    const { last, history } = ascend(param.variables, {
+      steps,
+      learningRate: options.learningRate ?? 0.05,
+      objective: () =>
+        target.score(
+          jitterImages(param.images(), jitter, random)
+            .mul(hi - lo)
+            .add(lo) as tf.Tensor4D,
+        ),
+      onStep: (step, objective) => options.onStep?.({ step, steps, objective }),
     });
-  } catch (error) {
-    param.dispose();
-    throw error;
-  }
-  const optimizer = tf.train.adam(options.learningRate ?? 0.05);
-  const history: number[] = [];
-  let last: number[] = [];
-  try {
-    for (let step = 1; step <= steps; step++) {
-      const scores = tf.tidy(() => {
-        let perImage: tf.Tensor1D | undefined;
-        const loss = optimizer.minimize(
-          () => {
-            const shown = jitterImages(param.images(), jitter, random)
-              .mul(hi - lo)
-              .add(lo) as tf.Tensor4D;
-            perImage = tf.keep(target.score(shown));
-            return perImage.sum().neg() as tf.Scalar;
-          },
-          false,
-          param.variables,
-        );
-        loss?.dispose();
-        return perImage!;
-      });
-      last = Array.from(scores.dataSync());
-      scores.dispose();
-      const mean = last.reduce((a, b) => a + b, 0) / last.length;
-      history.push(mean);
-      options.onStep?.({ step, steps, objective: mean });
-    }
     const images = param.images();
     const picture = render(images, target, last);
     const description = `gradient ascent on ${target.name} ${target.indices.join(", ")}: ${steps} steps, objective ${last.map(formatTick).join(", ")}`;
@@ -258,7 +238,6 @@ export function gradientAscent(
     return new AscentResult(picture, description, images, last, history, warnings);
   } finally {
     param.dispose();
-    optimizer.dispose();
   }
 }
 

@@ -2,13 +2,19 @@
 // @jupyter-widgets/controls (no extension of ours involved), moved with the keyboard, and the Output redrawn
 // with fn's new result by the kernel.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { kernelSpec } from "../../kernel-ext/kernelspec";
 import { openBrowser, type BrowserSession } from "./chromium";
-import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
-import { errorOutputs, openNotebook, runAllCells } from "./notebook-page";
+import { ROOT, type RunningLab } from "./jupyterlab";
+import {
+  closeAll,
+  errorOutputs,
+  openNotebook,
+  runAllCells,
+  startLabWithKernel,
+  writeOneCellNotebook,
+} from "./notebook-page";
 
 const FOLDER = join(ROOT, "test", "artifacts", "controls");
 const NOTEBOOK = "test/artifacts/controls/interact.ipynb";
@@ -18,44 +24,20 @@ const CELL = [
   "widgets.interact(({ n }) => `n squared is ${n * n}`, { n: [0, 10] })",
 ].join("\n");
 
-function writeNotebook(): void {
-  mkdirSync(FOLDER, { recursive: true });
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: "tensorscope", display_name: "TypeScript (tensorscope)", language: "typescript" },
-    },
-    cells: [{ cell_type: "code", id: "c0", metadata: {}, source: CELL, outputs: [], execution_count: null }],
-  };
-  writeFileSync(join(ROOT, NOTEBOOK), JSON.stringify(notebook));
-}
-
 describe("standard controls in JupyterLab (headless Chromium)", { timeout: 300_000 }, () => {
   let lab: RunningLab | undefined;
   let session: BrowserSession | undefined;
 
   before(async () => {
-    writeNotebook();
-    lab = await startJupyterLab({
-      beforeStart: (dataDir) => {
-        const dir = join(dataDir, "kernels", "tensorscope");
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec()));
-      },
-    });
+    mkdirSync(FOLDER, { recursive: true });
+    writeOneCellNotebook(NOTEBOOK, CELL);
+    lab = await startLabWithKernel();
     session = await openBrowser();
     await openNotebook(session.page, lab, NOTEBOOK);
     await runAllCells(session.page);
   });
 
-  after(async () => {
-    try {
-      await session?.close();
-    } finally {
-      await lab?.stop();
-    }
-  });
+  after(() => closeAll(session, lab));
 
   it("moving an interact slider re-runs the function and shows the new result", async () => {
     const page = session!.page;

@@ -1,7 +1,48 @@
-// Driving a notebook in JupyterLab through the app object (--expose-app-in-browser): open, wait for the
-// kernel, run all cells, wait for them to finish, read outputs.
+// Driving a notebook in JupyterLab through the app object (--expose-app-in-browser): start JupyterLab with the
+// tensorscope kernel, write a test notebook, open it, wait for the kernel, run all cells, wait for them to finish,
+// read outputs, and close everything.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
-import type { RunningLab } from "./jupyterlab";
+import { kernelSpec } from "../../kernel-ext/kernelspec";
+import type { BrowserSession } from "./chromium";
+import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
+
+/** A throwaway JupyterLab whose data dir has the tensorscope kernelspec. */
+export function startLabWithKernel(): Promise<RunningLab> {
+  return startJupyterLab({
+    beforeStart: (dataDir) => {
+      const dir = join(dataDir, "kernels", "tensorscope");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec()));
+    },
+  });
+}
+
+/** Writes a notebook of one code cell on the tensorscope kernel at `path` (relative to the project root). */
+export function writeOneCellNotebook(path: string, source: string): void {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: "tensorscope", display_name: "TypeScript (tensorscope)", language: "typescript" },
+    },
+    cells: [{ cell_type: "code", id: "c0", metadata: {}, source, outputs: [], execution_count: null }],
+  };
+  writeFileSync(join(ROOT, path), JSON.stringify(notebook));
+}
+
+/** Closes the browser, then stops JupyterLab even when closing the browser failed. */
+export async function closeAll(
+  session: BrowserSession | undefined,
+  lab: RunningLab | undefined,
+): Promise<void> {
+  try {
+    await session?.close();
+  } finally {
+    await lab?.stop();
+  }
+}
 
 type LabWindow = {
   jupyterapp: {

@@ -2,21 +2,31 @@
 // smoothing slider is moved, then the chart's CSV and JSON links are clicked and the downloaded files hold what
 // is shown: every drawn point of the runs and tag, with TensorBoard's smoothing at the slider's new weight.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Download, Page } from "playwright-core";
-import { kernelSpec } from "../../kernel-ext/kernelspec";
 import { SummaryWriter, loadLogdir } from "../../src/index";
 import { smooth } from "../../src/views/smoothing";
 import { openBrowser, type BrowserSession } from "./chromium";
-import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
-import { errorOutputs, openNotebook, runAllCells } from "./notebook-page";
+import { ROOT, type RunningLab } from "./jupyterlab";
+import {
+  closeAll,
+  errorOutputs,
+  openNotebook,
+  runAllCells,
+  startLabWithKernel,
+  writeOneCellNotebook,
+} from "./notebook-page";
 
 const FOLDER = join(ROOT, "test", "artifacts", "scalars-notebook");
 const NOTEBOOK = "test/artifacts/scalars-notebook/scalars.ipynb";
 const LOGDIR = join(FOLDER, "runs");
 const RUNS = ["lr_0.1", 'quote"d, #run'];
+const CELL = [
+  'import { scalars } from "tensorscope";',
+  `scalars(${JSON.stringify(LOGDIR)}, { tags: ["loss"], smoothing: 0.6 })`,
+].join("\n");
 
 function writeLogdir(): void {
   rmSync(LOGDIR, { recursive: true, force: true });
@@ -28,22 +38,6 @@ function writeLogdir(): void {
     }
     writer.close();
   });
-}
-
-function writeNotebook(): void {
-  const cell = [
-    'import { scalars } from "tensorscope";',
-    `scalars(${JSON.stringify(LOGDIR)}, { tags: ["loss"], smoothing: 0.6 })`,
-  ].join("\n");
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: "tensorscope", display_name: "TypeScript (tensorscope)", language: "typescript" },
-    },
-    cells: [{ cell_type: "code", id: "c0", metadata: {}, source: cell, outputs: [], execution_count: null }],
-  };
-  writeFileSync(join(ROOT, NOTEBOOK), JSON.stringify(notebook));
 }
 
 const pageErrors = new WeakMap<Page, string[]>();
@@ -88,14 +82,8 @@ describe(
     before(async () => {
       mkdirSync(FOLDER, { recursive: true });
       writeLogdir();
-      writeNotebook();
-      lab = await startJupyterLab({
-        beforeStart: (dataDir) => {
-          const dir = join(dataDir, "kernels", "tensorscope");
-          mkdirSync(dir, { recursive: true });
-          writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec()));
-        },
-      });
+      writeOneCellNotebook(NOTEBOOK, CELL);
+      lab = await startLabWithKernel();
       session = await openBrowser();
       pageErrors.set(session.page, session.errors);
       // A data: link is a top-frame navigation that ends in a download: JupyterLab first asks to leave the page when
@@ -112,13 +100,7 @@ describe(
       await runAllCells(session.page);
     });
 
-    after(async () => {
-      try {
-        await session?.close();
-      } finally {
-        await lab?.stop();
-      }
-    });
+    after(() => closeAll(session, lab));
 
     it("downloads the shown runs, tag and points with the slider's smoothing, as CSV and as JSON", async () => {
       const page = session!.page;

@@ -3,12 +3,19 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { kernelSpec } from "../../kernel-ext/kernelspec";
 import { openBrowser, type BrowserSession } from "./chromium";
-import { ROOT, startJupyterLab, type RunningLab } from "./jupyterlab";
-import { canvasData, errorOutputs, kernelId, openNotebook, runAllCells } from "./notebook-page";
+import { ROOT, type RunningLab } from "./jupyterlab";
+import {
+  canvasData,
+  closeAll,
+  errorOutputs,
+  kernelId,
+  openNotebook,
+  runAllCells,
+  startLabWithKernel,
+} from "./notebook-page";
 import {
   monitorGrowth,
   recordMonitorGrowth,
@@ -29,12 +36,6 @@ function ensureLabextension(): void {
   execFileSync("bash", [join(ROOT, "widgets", "build-labextension.sh")], { stdio: "pipe" });
 }
 
-function installKernel(dataDir: string): void {
-  const dir = join(dataDir, "kernels", "tensorscope");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec()));
-}
-
 describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () => {
   let lab: RunningLab | undefined;
   let session: BrowserSession | undefined;
@@ -43,7 +44,7 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     mkdirSync(ARTIFACTS, { recursive: true });
     copyFileSync(SOURCE_NOTEBOOK, join(ROOT, NOTEBOOK));
     ensureLabextension();
-    lab = await startJupyterLab({ beforeStart: installKernel });
+    lab = await startLabWithKernel();
     session = await openBrowser();
     await openNotebook(session.page, lab, NOTEBOOK);
     await recordMonitorGrowth(session.page);
@@ -52,13 +53,7 @@ describe("widgets in JupyterLab (headless Chromium)", { timeout: 300_000 }, () =
     await session.page.screenshot({ path: join(ARTIFACTS, "notebook.png"), fullPage: true });
   });
 
-  after(async () => {
-    try {
-      await session?.close();
-    } finally {
-      await lab?.stop();
-    }
-  });
+  after(() => closeAll(session, lab));
 
   it("runs every cell without an error output; every widget is live", async () => {
     const { page } = session!;

@@ -4,14 +4,8 @@
 // history. Skipped when the project venv or the build is missing.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import { CLI_SOURCE, NOTEBOOKS, ROOT } from "./helpers";
-
-const PYTHON = join(ROOT, ".venv", "bin", "python");
-const BUILT_CLI = join(ROOT, "dist", "kernel-ext", "cli.js");
+import { NO_PYTHON_KERNEL, NOTEBOOKS, PYTHON, withInstalledKernel } from "./helpers";
 
 const SCRIPT = `
 import json, time
@@ -82,25 +76,14 @@ print(json.dumps(out))
 
 test(
   "jupyter_client: input() through stdin, is_complete, inspect and history",
-  { skip: !existsSync(PYTHON) || !existsSync(BUILT_CLI) },
+  { skip: NO_PYTHON_KERNEL },
   () => {
-    const prefix = mkdtempSync(join(tmpdir(), "tensorscope-console-"));
-    try {
-      const install = spawnSync(process.execPath, [
-        "--import",
-        "tsx",
-        CLI_SOURCE,
-        "kernel",
-        "install",
-        "--prefix",
-        prefix,
-      ]);
-      assert.equal(install.status, 0, String(install.stderr));
+    withInstalledKernel("console", (env) => {
       const run = spawnSync(PYTHON, ["-c", SCRIPT], {
         cwd: NOTEBOOKS,
         encoding: "utf8",
         timeout: 300_000,
-        env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), TENSORSCOPE_QUIET: "1" },
+        env,
       });
       assert.equal(run.status, 0, run.stderr);
       const out = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}");
@@ -123,8 +106,6 @@ test(
       assert.equal(out.history.history.length, 2);
       assert.match(sources(out.history.history).at(-1) ?? "", /function double/);
       assert.deepEqual(sources(out.search.history).length, 1);
-    } finally {
-      rmSync(prefix, { recursive: true, force: true });
-    }
+    });
   },
 );

@@ -2,14 +2,9 @@
 // papermill) executes a notebook through jupyter_client. Skipped when the project venv or the build is missing.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CLI_SOURCE, ROOT } from "./helpers";
-
-const PYTHON = join(ROOT, ".venv", "bin", "python");
-const BUILT_CLI = join(ROOT, "dist", "kernel-ext", "cli.js");
+import { NO_PYTHON_KERNEL, PYTHON, withInstalledKernel } from "./helpers";
 
 const SCRIPT = `
 import json, sys
@@ -20,37 +15,20 @@ NotebookClient(nb, kernel_name="tensorscope", timeout=60, resources={"metadata":
 print(json.dumps([c.outputs for c in nb.cells]))
 `;
 
-test(
-  "nbclient runs a notebook on the installed kernelspec",
-  { skip: !existsSync(PYTHON) || !existsSync(BUILT_CLI) },
-  () => {
-    const prefix = mkdtempSync(join(tmpdir(), "tensorscope-nbclient-"));
-    try {
-      const install = spawnSync(process.execPath, [
-        "--import",
-        "tsx",
-        CLI_SOURCE,
-        "kernel",
-        "install",
-        "--prefix",
-        prefix,
-      ]);
-      assert.equal(install.status, 0, String(install.stderr));
-      const run = spawnSync(PYTHON, ["-c", SCRIPT, join(__dirname, "fixtures", "small.ipynb"), __dirname], {
-        encoding: "utf8",
-        timeout: 120_000,
-        env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), TENSORSCOPE_QUIET: "1" },
-      });
-      assert.equal(run.status, 0, run.stderr);
-      const outputs = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "[]");
-      assert.deepEqual(outputs[0], [{ output_type: "stream", name: "stdout", text: "3\n" }]);
-      assert.equal(outputs[1][0].output_type, "execute_result");
-      assert.equal(outputs[1][0].data["text/html"], "<div>\n  <b>Card</b>\n</div>");
-      assert.deepEqual([outputs[3][0].output_type, outputs[3][0].ename], ["error", "TypeError"]);
-      // A plain last value is the cell's execute_result, with its count (Out[5]), as nbclient stores it.
-      assert.deepEqual([outputs[4][0].output_type, outputs[4][0].execution_count], ["execute_result", 5]);
-    } finally {
-      rmSync(prefix, { recursive: true, force: true });
-    }
-  },
-);
+test("nbclient runs a notebook on the installed kernelspec", { skip: NO_PYTHON_KERNEL }, () => {
+  withInstalledKernel("nbclient", (env) => {
+    const run = spawnSync(PYTHON, ["-c", SCRIPT, join(__dirname, "fixtures", "small.ipynb"), __dirname], {
+      encoding: "utf8",
+      timeout: 120_000,
+      env,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const outputs = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "[]");
+    assert.deepEqual(outputs[0], [{ output_type: "stream", name: "stdout", text: "3\n" }]);
+    assert.equal(outputs[1][0].output_type, "execute_result");
+    assert.equal(outputs[1][0].data["text/html"], "<div>\n  <b>Card</b>\n</div>");
+    assert.deepEqual([outputs[3][0].output_type, outputs[3][0].ename], ["error", "TypeError"]);
+    // A plain last value is the cell's execute_result, with its count (Out[5]), as nbclient stores it.
+    assert.deepEqual([outputs[4][0].output_type, outputs[4][0].execution_count], ["execute_result", 5]);
+  });
+});

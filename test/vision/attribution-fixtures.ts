@@ -70,3 +70,62 @@ export function sequentialMlp(): tf.Sequential {
   model.layers[2].setWeights([tf.tensor2d(U)]);
   return model;
 }
+
+// The hand-computed answers on the MLP, for sample x0 (9 pixels) and its top class; shared by the LayersModel
+// and GraphModel tests so that both are checked against the same arithmetic.
+
+/** ∂f_c/∂x: through the ReLU only where its pre-activation is positive. */
+export function gradientOf(x0: number[], c: number): number[] {
+  const z = pre(x0);
+  return x0.map((_, i) => sum([0, 1].map((j) => (z[j] > 0 ? V[i][j] * U[j][c] : 0))));
+}
+
+/** inputXGradient: x ⊙ ∂f/∂x. */
+export function inputXGradientOracle(x0: number[]): number[] {
+  const grad = gradientOf(x0, top(x0));
+  return x0.map((v, i) => v * grad[i]);
+}
+
+/** occlusion with 2x2 windows at stride 1 filled with `baseline`: each pixel's mean score drop over its windows. */
+export function occlusionOracle(x0: number[], baseline: number): number[] {
+  const c = top(x0);
+  const drops = new Array(9).fill(0);
+  const counts = new Array(9).fill(0);
+  for (const [y0, x1] of [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]) {
+    const cells = [y0 * 3 + x1, y0 * 3 + x1 + 1, (y0 + 1) * 3 + x1, (y0 + 1) * 3 + x1 + 1];
+    const drop =
+      f(x0, c) -
+      f(
+        x0.map((v, p) => (cells.includes(p) ? baseline : v)),
+        c,
+      );
+    cells.forEach((p) => ((drops[p] += drop), (counts[p] += 1)));
+  }
+  return drops.map((d, p) => d / counts[p]);
+}
+
+/** featureAblation with baseline 0: every pixel gets the score drop of zeroing its group (`ids`, one per pixel). */
+export function featureAblationOracle(x0: number[], ids: number[]): number[] {
+  const c = top(x0);
+  return ids.map(
+    (id) =>
+      f(x0, c) -
+      f(
+        x0.map((v, p) => (ids[p] === id ? 0 : v)),
+        c,
+      ),
+  );
+}
+
+/** deepLift (rescale) against the baseline 0, where the pre-activation is C: multipliers Δrelu/Δz. */
+export function deepLiftOracle(x0: number[]): number[] {
+  const c = top(x0);
+  const z = pre(x0);
+  const m = [0, 1].map((j) => (relu(z[j]) - relu(C[j])) / (z[j] - C[j]));
+  return x0.map((v, i) => v * sum([0, 1].map((j) => V[i][j] * m[j] * U[j][c])));
+}

@@ -18,17 +18,13 @@ import {
 } from "../../src/vision/attribution";
 import type { SaliencyResult } from "../../src/vision/saliency-result";
 import {
-  C,
-  U,
-  V,
   X,
   close,
-  f,
-  pre,
-  relu,
+  deepLiftOracle,
+  featureAblationOracle,
+  inputXGradientOracle,
+  occlusionOracle,
   sequentialMlp,
-  sum,
-  top,
   withLeakCheck,
   xTensor,
 } from "./attribution-fixtures";
@@ -75,21 +71,8 @@ describe("on the frozen twin of the MLP (Placeholder → Reshape → MatMul → 
       const dl = deepLift(graph, x);
       const lifted = dl.attributions.arraySync().map((s) => s.flat(2));
       X.forEach((x0, b) => {
-        const c = top(x0);
-        const z = pre(x0);
-        const grad = x0.map((_, i) => sum([0, 1].map((j) => (z[j] > 0 ? V[i][j] * U[j][c] : 0))));
-        close(
-          ixg[b],
-          x0.map((v, i) => v * grad[i]),
-          `inputXGradient sample ${b}`,
-        );
-        // Rescale multipliers against the baseline 0, where z′ = C
-        const m = [0, 1].map((j) => (relu(z[j]) - relu(C[j])) / (z[j] - C[j]));
-        close(
-          lifted[b],
-          x0.map((v, i) => v * sum([0, 1].map((j) => V[i][j] * m[j] * U[j][c]))),
-          `deepLift sample ${b}`,
-        );
+        close(ixg[b], inputXGradientOracle(x0), `inputXGradient sample ${b}`);
+        close(lifted[b], deepLiftOracle(x0), `deepLift sample ${b}`);
         assert.ok(Math.abs((dl.delta as number[])[b]) < 1e-4, `deepLift delta ${(dl.delta as number[])[b]}`);
       });
       dl.dispose();
@@ -109,46 +92,13 @@ describe("on the frozen twin of the MLP (Placeholder → Reshape → MatMul → 
         const a = flat(
           occlusion(graph, x, { window: [2, 2], strides: 1, baseline: 0.5, perturbationsPerEval }),
         );
-        X.forEach((x0, b) => {
-          const c = top(x0);
-          const drops = new Array(9).fill(0);
-          const counts = new Array(9).fill(0);
-          for (const [y0, x1] of [
-            [0, 0],
-            [0, 1],
-            [1, 0],
-            [1, 1],
-          ]) {
-            const cells = [y0 * 3 + x1, y0 * 3 + x1 + 1, (y0 + 1) * 3 + x1, (y0 + 1) * 3 + x1 + 1];
-            const drop =
-              f(x0, c) -
-              f(
-                x0.map((v, p) => (cells.includes(p) ? 0.5 : v)),
-                c,
-              );
-            cells.forEach((p) => ((drops[p] += drop), (counts[p] += 1)));
-          }
-          close(
-            a[b],
-            drops.map((d, p) => d / counts[p]),
-            `occlusion sample ${b}, ${perturbationsPerEval} per eval`,
-          );
-        });
+        X.forEach((x0, b) =>
+          close(a[b], occlusionOracle(x0, 0.5), `occlusion sample ${b}, ${perturbationsPerEval} per eval`),
+        );
       }
       const ablated = flat(featureAblation(graph, x, { featureMask: mask }));
       const ids = mask.arraySync().flat();
-      X.forEach((x0, b) => {
-        const c = top(x0);
-        const expected = ids.map(
-          (id) =>
-            f(x0, c) -
-            f(
-              x0.map((v, p) => (ids[p] === id ? 0 : v)),
-              c,
-            ),
-        );
-        close(ablated[b], expected, `featureAblation sample ${b}`);
-      });
+      X.forEach((x0, b) => close(ablated[b], featureAblationOracle(x0, ids), `featureAblation sample ${b}`));
     });
     tf.dispose([x, mask]);
   });
@@ -269,29 +219,27 @@ describe("on the converted MobileNetV2 of nsfwjs (fused conv ops, uint8 weights)
     });
   }
 
+  /** Σ attributions = f(x) − f(x′) + the reported delta (baseline 0.5, class 1); where `exact`, the delta is ~0. */
+  function assertComplete(r: SaliencyResult, what: string, exact: boolean): void {
+    const total = tf.tidy(() => r.attributions.sum().dataSync()[0]);
+    const expected = gap(0.5, 1);
+    const delta = (r.delta as number[])[0];
+    const tolerance = 1e-3 * Math.max(1, Math.abs(expected));
+    assert.ok(Math.abs(total - expected - delta) < tolerance, `${what}: delta as reported`);
+    if (exact) assert.ok(Math.abs(delta) < tolerance, `${what} delta ${delta} of ${expected}`);
+  }
+
   test("completeness: Σ attributions = f(x) − f(x′) + delta (layer IG at the last conv, gradientShap)", () => {
     const start = tf.memory().numTensors;
     const options = { targets: 1, output: LOGITS };
     // after Conv_1's ReLU6 come only the average pool and the dense logits: layer IG is exact there
     const lig = layerIntegratedGradients(g, x, { ...options, layer: LAST_CONV, steps: 4, baseline: 0.5 });
     assert.deepEqual(lig.attributions.shape, [1, 7, 7, 1792]);
-    const total = tf.tidy(() => lig.attributions.sum().dataSync()[0]);
-    const expected = gap(0.5, 1);
-    const delta = (lig.delta as number[])[0];
-    assert.ok(
-      Math.abs(total - expected - delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      "delta as reported",
-    );
-    assert.ok(
-      Math.abs(delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      `layer IG delta ${delta} of ${expected}`,
-    );
+    assertComplete(lig, "layer IG", true);
     lig.dispose();
     // gradientShap's delta is Σ attributions − (f(x) − f(b)) per draw, averaged: with one baseline, checkable here
     const shap = gradientShap(g, x, { ...options, samples: 2, baselines: 0.5 });
-    const shapTotal = tf.tidy(() => shap.attributions.sum().dataSync()[0]);
-    const shapDelta = (shap.delta as number[])[0];
-    assert.ok(Math.abs(shapTotal - expected - shapDelta) < 1e-3 * Math.max(1, Math.abs(expected)));
+    assertComplete(shap, "gradientShap", false);
     shap.dispose();
     assert.equal(tf.memory().numTensors, start, "no tensor leaks");
   });
@@ -330,18 +278,8 @@ describe("on the converted MobileNetV2 of nsfwjs (fused conv ops, uint8 weights)
   test("deepLift through _FusedConv2D / FusedDepthwiseConv2dNative with ReLU6 fused in: Σ = f(x) − f(x′)", () => {
     const start = tf.memory().numTensors;
     const r = deepLift(g, x, { targets: 1, output: LOGITS, baseline: 0.5 });
-    const total = tf.tidy(() => r.attributions.sum().dataSync()[0]);
-    const expected = gap(0.5, 1);
-    const delta = (r.delta as number[])[0];
-    assert.ok(
-      Math.abs(total - expected - delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      "delta as reported",
-    );
     // only linear ops, ReLU6 (fused or not) and AddV2 on the way to the logits: the Rescale rule is exact
-    assert.ok(
-      Math.abs(delta) < 1e-3 * Math.max(1, Math.abs(expected)),
-      `deepLift delta ${delta} of ${expected}`,
-    );
+    assertComplete(r, "deepLift", true);
     r.dispose();
     assert.equal(tf.memory().numTensors, start, "no tensor leaks");
     // the softmax after the logits is not element-wise: scoring the probabilities names it

@@ -22,56 +22,23 @@ import {
   type CamConstructor,
 } from "../../src/vision/cam";
 import { INPUTS, W, handModel, inputTensor } from "./cam-fixtures";
-
-const P = 9;
-const relu = (v: number) => Math.max(v, 0);
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const ks = [0, 1];
-const activations = (x: number[]) => x.map((v) => [relu(v), relu(0.5 - v)]);
-const score = (A: number[][], c: number) => sum(A.map((row, p) => row[0] * W[p][0][c] + row[1] * W[p][1][c]));
-const gradient = (c: number) => W.map((row) => [row[0][c], row[1][c]]);
-const channel = (M: number[][], k: number) => M.map((row) => row[k]);
-const weighted = (A: number[][], w: number[]) => A.map((row) => row[0] * w[0] + row[1] * w[1]);
-const topClass = (x: number[]) => (score(activations(x), 1) > score(activations(x), 0) ? 1 : 0);
-const gradCam = (x: number[], g: number[][]) =>
-  weighted(
-    activations(x),
-    ks.map((k) => sum(channel(g, k)) / P),
-  );
-
-function minMax(m: number[]): number[] {
-  const lo = Math.min(...m);
-  const shifted = m.map((v) => v - lo);
-  const hi = Math.max(...shifted);
-  return shifted.map((v) => v / (hi + 1e-7));
-}
-const normalised = (m: number[]) => minMax(minMax(m.map(relu)));
-
-/** Centred M (9 x 2) on its first principal component; the sign is settled by the caller's rule. */
-function projection(M: number[][]): number[] {
-  const mean = ks.map((k) => sum(channel(M, k)) / P);
-  const C = M.map((row) => row.map((v, k) => v - mean[k]));
-  const a = sum(C.map((r) => r[0] * r[0]));
-  const b = sum(C.map((r) => r[0] * r[1]));
-  const d = sum(C.map((r) => r[1] * r[1]));
-  const lambda = (a + d) / 2 + Math.sqrt(((a - d) / 2) ** 2 + b * b);
-  let v = b !== 0 ? [b, lambda - a] : a >= d ? [1, 0] : [0, 1];
-  const norm = Math.hypot(v[0], v[1]);
-  v = v.map((t) => t / norm);
-  if (v[0] + v[1] < 0) v = v.map((t) => -t);
-  return C.map((row) => row[0] * v[0] + row[1] * v[1]);
-}
-
-function assertClose(actual: ArrayLike<number>, expected: number[], what: string, tolerance = 1e-4): void {
-  assert.equal(actual.length, expected.length, what);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(
-      Math.abs(actual[i] - expected[i]) <= tolerance * scale,
-      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (all: ${Array.from(actual).map((v) => v.toFixed(4))})`,
-    );
-  }
-}
+import {
+  P,
+  activations,
+  assertClose,
+  channel,
+  gradCam,
+  gradient,
+  ks,
+  minMax,
+  normalised,
+  projection,
+  relu,
+  score,
+  sum,
+  topClass,
+  weighted,
+} from "./cam-hand-oracle";
 
 /** Runs a method on the three fixture inputs and checks raw and heatmap against the oracle, with no leaks. */
 function check(

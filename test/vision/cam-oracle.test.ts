@@ -5,38 +5,28 @@ import assert from "node:assert/strict";
 import { tf } from "../../src/index";
 import { AblationCAM, CAM_METHODS, GradCAM, ScoreCAM, type CamConstructor } from "../../src/vision/cam";
 import { normalizeAndResize } from "../../src/vision/cam/base";
-import { CHANNELS, CLASSES, INPUTS, W, handModel, inputTensor } from "./cam-fixtures";
+import { CHANNELS, CLASSES, INPUTS, handModel, inputTensor } from "./cam-fixtures";
+import {
+  P,
+  activations,
+  assertClose,
+  channel,
+  gradCam,
+  gradient,
+  ks,
+  normalised,
+  projection,
+  relu,
+  score,
+  sum,
+  topClass,
+  weighted,
+} from "./cam-hand-oracle";
 
 type Map2 = number[]; // 9 positions
-const P = 9;
-const relu = (v: number) => Math.max(v, 0);
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** A[p][k] of one sample. */
-function activations(x: number[]): number[][] {
-  return x.map((v) => [relu(v), relu(0.5 - v)]);
-}
-function score(A: number[][], c: number): number {
-  return sum(A.map((row, p) => row[0] * W[p][0][c] + row[1] * W[p][1][c]));
-}
-/** g[p][k] = dy_c/dA[p][k]. */
-function gradient(c: number): number[][] {
-  return W.map((row) => [row[0][c], row[1][c]]);
-}
-function weighted(A: number[][], w: number[]): Map2 {
-  return A.map((row) => row[0] * w[0] + row[1] * w[1]);
-}
-function channel(M: number[][], k: number): number[] {
-  return M.map((row) => row[k]);
-}
-const ks = [0, 1];
 
 const ORACLES: Record<string, (x: number[], c: number) => Map2> = {
-  GradCAM: (x, c) =>
-    weighted(
-      activations(x),
-      ks.map((k) => sum(channel(gradient(c), k)) / P),
-    ),
+  GradCAM: (x, c) => gradCam(x, gradient(c)),
   GradCAMPlusPlus: (x, c) => {
     const A = activations(x);
     const g = gradient(c);
@@ -96,49 +86,10 @@ const ORACLES: Record<string, (x: number[], c: number) => Map2> = {
   },
 };
 
-/** Centred M (9 x 2) projected on the top eigenvector of MᵀM (closed form for 2 x 2), oriented so Σv ≥ 0. */
-function projection(M: number[][]): Map2 {
-  const mean = ks.map((k) => sum(channel(M, k)) / P);
-  const C = M.map((row) => row.map((v, k) => v - mean[k]));
-  const a = sum(C.map((r) => r[0] * r[0]));
-  const b = sum(C.map((r) => r[0] * r[1]));
-  const d = sum(C.map((r) => r[1] * r[1]));
-  const lambda = (a + d) / 2 + Math.sqrt(((a - d) / 2) ** 2 + b * b);
-  let v = b !== 0 ? [b, lambda - a] : a >= d ? [1, 0] : [0, 1];
-  const norm = Math.hypot(v[0], v[1]);
-  v = v.map((t) => t / norm);
-  if (v[0] + v[1] < 0) v = v.map((t) => -t);
-  return C.map((row) => row[0] * v[0] + row[1] * v[1]);
-}
-
-/** The final map when layer and input sizes match: ReLU, min-max, (identity resize), min-max again. */
-function normalised(map: Map2): Map2 {
-  const minMax = (m: Map2) => {
-    const lo = Math.min(...m);
-    const shifted = m.map((v) => v - lo);
-    const hi = Math.max(...shifted);
-    return shifted.map((v) => v / (hi + 1e-7));
-  };
-  return minMax(minMax(map.map(relu)));
-}
-
-function assertClose(actual: ArrayLike<number>, expected: number[], what: string, tolerance = 1e-4): void {
-  assert.equal(actual.length, expected.length, what);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(
-      Math.abs(actual[i] - expected[i]) <= tolerance * scale,
-      `${what}[${i}]: ${actual[i]} vs ${expected[i]} (all: ${Array.from(actual).map((v) => v.toFixed(4))})`,
-    );
-  }
-}
-
 // The methods added later have their oracles in cam-oracle-more.test.ts.
 const METHODS: Record<string, CamConstructor> = Object.fromEntries(
   Object.entries(CAM_METHODS as Record<string, CamConstructor>).filter(([name]) => name in ORACLES),
 );
-
-const topClass = (x: number[]) => (score(activations(x), 1) > score(activations(x), 0) ? 1 : 0);
 
 describe("each method matches its hand-computed map", () => {
   const model = handModel();

@@ -4,6 +4,7 @@ import { tf } from "../../src/backend";
 import { DISPLAY_SYMBOL, type MimeBundle } from "../../src/display";
 import { summary, type ModelSummary } from "../../src/summary";
 import type { SummaryOptions, SummaryRow } from "../../src/summary/types";
+import type { SummaryViewRow } from "./shared/protocol";
 import { LiveWidget } from "./widget";
 
 export interface SummaryViewOptions extends SummaryOptions {
@@ -12,14 +13,7 @@ export interface SummaryViewOptions extends SummaryOptions {
   expandedDepth?: number;
 }
 
-export interface SummaryViewRow {
-  depth: number;
-  type: string;
-  name: string;
-  output: string;
-  params: string;
-  container: boolean;
-}
+export type { SummaryViewRow };
 
 function shapeText(shapes: (number | null)[][]): string {
   return shapes.map((s) => `[${s.map((d) => (d === null ? "?" : d)).join(", ")}]`).join(", ");

@@ -3,7 +3,8 @@
 import { tf } from "../../backend";
 import { BaseCAM, ChannelWeightCAM, reduceChannels, type CamContext } from "./base";
 
-function gradientsOf(context: CamContext): tf.Tensor4D {
+/** The gradients dy/dA of a method that asked for them (`usesGradients`). */
+export function gradientsOf(context: CamContext): tf.Tensor4D {
   if (!context.gradients) throw new Error("internal: a gradient method ran without gradients");
   return context.gradients;
 }

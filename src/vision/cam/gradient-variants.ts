@@ -3,11 +3,7 @@
 import { tf } from "../../backend";
 import { BaseCAM, ChannelWeightCAM, reduceChannels, type CamContext } from "./base";
 import { firstComponentProjection } from "./projection";
-
-function gradientsOf(context: CamContext): tf.Tensor4D {
-  if (!context.gradients) throw new Error("internal: a gradient method ran without gradients");
-  return context.gradients;
-}
+import { gradientsOf } from "./gradient-methods";
 
 /** Grad-CAM element-wise (pytorch-grad-cam): L = Σ_k ReLU(g_k ⊙ A_k). */
 export class GradCAMElementWise extends BaseCAM {

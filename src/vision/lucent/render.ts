@@ -7,6 +7,7 @@ import { renderGrid } from "../../image/grid";
 import { tensorToRgba } from "../../image/tensor-image";
 import { AscentResult } from "../feature-vis";
 import { ImageParam } from "../feature-vis-param";
+import { ascend, probeFirst } from "../ascent-loop";
 import {
   inspectModel,
   type AnyModel,
@@ -155,42 +156,16 @@ export function renderVis(
     if (x.shape[1] !== h || x.shape[2] !== w) x = tf.image.resizeBilinear(x, [h, w], false, true);
     return tf.add(tf.mul(x, hi - lo), lo) as tf.Tensor4D;
   };
+  const usePreRelu = options.preRelu ?? true;
+  // the probe draws its transforms from a fresh source of the same seed, leaving `random` for the loop
+  probeFirst(param, () => evaluate(model, objective, seen(param.images(), seededRandom(seed)), usePreRelu));
   try {
-    // one plain pass first: a bad layer or channel fails here, with its own message, not inside the optimiser
-    tf.tidy(() => {
-      evaluate(model, objective, seen(param.images(), seededRandom(seed)), options.preRelu ?? true);
+    const { last, history } = ascend(param.variables, {
+      steps,
+      learningRate: options.learningRate ?? 0.05,
+      objective: () => evaluate(model, objective, seen(param.images(), random), usePreRelu),
+      onStep: options.onStep,
     });
-  } catch (error) {
-    param.dispose();
-    throw error;
-  }
-  const optimizer = tf.train.adam(options.learningRate ?? 0.05);
-  const history: number[] = [];
-  let last: number[] = [];
-  try {
-    for (let step = 1; step <= steps; step++) {
-      const values = tf.tidy(() => {
-        let perImage: tf.Tensor1D | undefined;
-        optimizer
-          .minimize(
-            () => {
-              perImage = tf.keep(
-                evaluate(model, objective, seen(param.images(), random), options.preRelu ?? true),
-              );
-              return tf.neg(tf.sum(perImage)) as tf.Scalar;
-            },
-            false,
-            param.variables,
-          )
-          ?.dispose();
-        return perImage as tf.Tensor1D;
-      });
-      last = Array.from(values.dataSync());
-      values.dispose();
-      const mean = last.reduce((a, b) => a + b, 0) / last.length;
-      history.push(mean);
-      options.onStep?.(step, mean);
-    }
     const images = param.images();
     const tiles = last.map((v, b) => {
       const one = tf.tidy(() => images.slice(b, 1));
@@ -208,7 +183,6 @@ export function renderVis(
     );
   } finally {
     param.dispose();
-    optimizer.dispose();
   }
 }
 

@@ -2,18 +2,10 @@
 // kernel is gone (the view keeps working on the data it already has), and safe ways to build DOM from
 // user-named things (text only, never markup).
 import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
-import { MODULE_NAME, MODULE_VERSION } from "../../src/shared/protocol";
+import { modelHeader } from "../../src/shared/protocol";
 
-export function modelDefaults(name: string, view: string): Record<string, unknown> {
-  return {
-    _model_name: `${name}Model`,
-    _model_module: MODULE_NAME,
-    _model_module_version: MODULE_VERSION,
-    _view_name: `${view}View`,
-    _view_module: MODULE_NAME,
-    _view_module_version: MODULE_VERSION,
-  };
-}
+/** A model's defaults name its model and view classes with the same header the kernel side sends. */
+export const modelDefaults = modelHeader;
 
 export class TensorscopeModel extends DOMWidgetModel {
   override defaults(): Backbone.ObjectHash {

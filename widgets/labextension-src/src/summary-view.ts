@@ -1,5 +1,6 @@
 // SummaryView view: the summary table; a container row's ▸/▾ opens or closes its nested layers. All rows
 // are in the state, so expanding is local.
+import type { SummaryViewRow as Row } from "../../src/shared/protocol";
 import { el, modelDefaults, TensorscopeModel, TensorscopeView } from "./base";
 
 export class SummaryViewModel extends TensorscopeModel {
@@ -12,15 +13,6 @@ export class SummaryViewModel extends TensorscopeModel {
       totals: "",
     };
   }
-}
-
-interface Row {
-  depth: number;
-  type: string;
-  name: string;
-  output: string;
-  params: string;
-  container: boolean;
 }
 
 export class SummaryViewView extends TensorscopeView {

@@ -20,3 +20,13 @@ export function modelHeader(model: string, view: string): Record<string, string>
     _view_module_version: MODULE_VERSION,
   };
 }
+
+/** One row of a SummaryView's `rows` state: built by the kernel side, drawn by the browser side. */
+export interface SummaryViewRow {
+  depth: number;
+  type: string;
+  name: string;
+  output: string;
+  params: string;
+  container: boolean;
+}
