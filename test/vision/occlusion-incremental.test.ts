@@ -194,3 +194,34 @@ test("feeding a layer inside a nested model runs nothing before that model", () 
   tf.dispose([value, wrong]);
   model.dispose();
 });
+
+test("crops that cannot sit on the image's stride grid are not used (30 → 15 → 8, 'same' stride 2)", () => {
+  const x0 = tf.input({ shape: [30, 30, 1] });
+  const c1 = tf.layers
+    .conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: "same", name: "c1" })
+    .apply(x0);
+  // the costly layer, which a crop would save most on
+  const c2 = tf.layers
+    .conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: "same", name: "c2" })
+    .apply(c1);
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(c2);
+  const model = tf.model({
+    inputs: x0,
+    outputs: tf.layers.dense({ units: 2 }).apply(pooled) as tf.SymbolicTensor,
+  });
+  seedWeights(model, 13);
+  const x = input([1, 30, 30, 1], 6);
+  const p = prepare(model, x, { targets: [0] }, "occlusion");
+  const plan = planIncremental(p, windowBoxes(slidingWindows([30, 30, 1], [2, 2], 2), 30, 1), true);
+  // c1's output is 15 wide: a crop of it reaching the last column would start at an odd position, off c2's
+  // stride-2 grid (and pad 0 before where the image pads 1), so c2 is computed on the whole activation
+  assert.ok("levels" in plan);
+  assert.deepEqual(
+    plan.levels.map((l) => l.node.name),
+    ["c1"],
+  );
+  const how = bothPaths(model, x, { window: [2, 2], strides: 2, targets: [0] });
+  assert.equal(how, "incremental: crops through c1, then whole activations");
+  tf.dispose(x);
+  model.dispose();
+});
