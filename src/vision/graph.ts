@@ -97,7 +97,7 @@ function walk(
     store(values, symbolic.sourceLayer, symbolic.nodeIndex, [inputs[i]]);
     remember(plan, symbolic.sourceLayer, inputs[i]);
   });
-  const { needed, consumed } = plan_(container, plan, needOutputs);
+  const { needed, consumed, unfed } = plan_(container, plan, needOutputs);
   const depths = Object.keys(container.nodesByDepth)
     .map(Number)
     .sort((a, b) => b - a);
@@ -106,10 +106,13 @@ function walk(
       if (!needed.has(node) || node.inboundLayers.length === 0) continue;
       const layer = node.outboundLayer;
       const nodeIndex = layer.inboundNodes.indexOf(node);
+      // a nested model that computes its outputs from the substitute alone is not given its inputs
+      const inputs = () =>
+        unfed.has(node) ? node.inboundLayers.map(() => plan.substitute!.value) : gatherInputs(values, node);
       const outputs =
         plan.substitute?.layer === layer
           ? [plan.substitute.value]
-          : callNode(layer, gatherInputs(values, node), plan, consumed.has(node));
+          : callNode(layer, inputs(), plan, consumed.has(node));
       store(values, layer, nodeIndex, outputs);
       remember(plan, layer, outputs[0]);
     }
@@ -136,15 +139,20 @@ function plan_(
   container: Container,
   plan: Plan,
   needOutputs: boolean,
-): { needed: Set<Node>; consumed: Set<Node> } {
+): { needed: Set<Node>; consumed: Set<Node>; unfed: Set<Node> } {
   const own = new Set(Object.values(container.nodesByDepth).flat());
   const needed = new Set<Node>();
   const consumed = new Set<Node>();
+  const unfed = new Set<Node>();
   const visit = (node: Node, isConsumed: boolean) => {
     if (isConsumed) consumed.add(node);
     if (needed.has(node)) return;
     needed.add(node);
     if (plan.substitute?.layer === node.outboundLayer) return;
+    if (plan.substitute && fedInside(node.outboundLayer, plan.substitute.layer)) {
+      unfed.add(node);
+      return;
+    }
     node.inboundLayers.forEach((from, j) => visit(from.inboundNodes[node.nodeIndices[j]], true));
   };
   if (needOutputs) {
@@ -156,7 +164,25 @@ function plan_(
     if (pending.includes(layer)) visit(node, true);
     else if (isContainer(layer) && pending.some((c) => findLayer(layer, c))) visit(node, false);
   }
-  return { needed, consumed };
+  return { needed, consumed, unfed };
+}
+
+/**
+ * Whether `layer` is a nested model whose outputs depend on its inputs only through `substitute` (inside it, at
+ * any depth): fed there, it needs nothing from outside, so what precedes it need not run.
+ */
+function fedInside(layer: Layer, substitute: Layer): boolean {
+  if (!isContainer(layer) || !findLayer(layer, substitute)) return false;
+  const seen = new Set<Node>();
+  const readsInput = (node: Node): boolean => {
+    if (seen.has(node)) return false;
+    seen.add(node);
+    const current = node.outboundLayer;
+    if (current === substitute || fedInside(current, substitute)) return false;
+    if (node.inboundLayers.length === 0) return true;
+    return node.inboundLayers.some((from, j) => readsInput(from.inboundNodes[node.nodeIndices[j]]));
+  };
+  return !layer.outputs.some((s) => readsInput(s.sourceLayer.inboundNodes[s.nodeIndex]));
 }
 
 function gatherInputs(values: Values, node: Node): tf.Tensor[] {

@@ -17,6 +17,8 @@ export interface SaliencyInit {
   scores: number[];
   /** Integrated Gradients: Σ attributions − (f(x) − f(baseline)) per sample. */
   delta?: number[];
+  /** How it was computed, when a method has several ways (occlusion: incremental crops or whole images). */
+  computedBy?: string;
 }
 
 /** How many samples the picture shows. */
@@ -49,6 +51,8 @@ export class SaliencyResult extends ImageView {
   /** Each sample's target score on the input. */
   readonly scores: number[];
   readonly delta?: number[];
+  /** How it was computed, when a method has several ways (occlusion: incremental crops or whole images). */
+  readonly computedBy?: string;
   /** The samples the picture shows, kept so that it can be drawn later (when displayed or saved). */
   readonly #shown: tf.Tensor4D;
 
@@ -65,6 +69,7 @@ export class SaliencyResult extends ImageView {
     this.classes = init.classes;
     this.scores = init.scores;
     this.delta = init.delta;
+    this.computedBy = init.computedBy;
   }
 
   dispose(): void {

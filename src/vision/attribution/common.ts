@@ -169,7 +169,13 @@ export function checkCount(value: number | undefined, fallback: number, name: st
   return v;
 }
 
-function finish(p: Prepared, method: string, attributions: tf.Tensor4D, delta?: number[]): SaliencyResult {
+function finish(
+  p: Prepared,
+  method: string,
+  attributions: tf.Tensor4D,
+  delta?: number[],
+  computedBy?: string,
+): SaliencyResult {
   try {
     return new SaliencyResult({
       method,
@@ -178,6 +184,7 @@ function finish(p: Prepared, method: string, attributions: tf.Tensor4D, delta?: 
       classes: p.targets.classes,
       scores: cleanScores(p),
       delta,
+      computedBy,
     });
   } finally {
     if (p.owned) p.x.dispose();
@@ -191,14 +198,14 @@ export function run(
   options: SaliencyOptions,
   who: string,
   label: string,
-  compute: (p: Prepared) => { attributions: tf.Tensor4D; delta?: number[] },
+  compute: (p: Prepared) => { attributions: tf.Tensor4D; delta?: number[]; computedBy?: string },
 ): SaliencyResult {
   const prepared = prepare(model, input, options, who);
   let attributions: tf.Tensor4D | undefined;
   try {
     const out = compute(prepared);
     attributions = out.attributions;
-    return finish(prepared, label, attributions, out.delta);
+    return finish(prepared, label, attributions, out.delta, out.computedBy);
   } catch (error) {
     attributions?.dispose();
     if (prepared.owned) prepared.x.dispose();

@@ -7,6 +7,8 @@ import type { AnyModel } from "../../model";
 import { checkCount, checkOptions, range, run, scoreRows, type Prepared } from "./common";
 import type { SaliencyOptions } from "../saliency";
 import type { SaliencyResult } from "../saliency-result";
+import { incrementalScorer, type ChunkScorer } from "./occlusion-incremental";
+import { planIncremental, windowBoxes, type Level, type PlanOutcome } from "./occlusion-plan";
 
 export interface PerturbationOptions extends SaliencyOptions {
   /** What perturbed elements become: a constant, one sample [H, W, C] or the batch (default 0, captum's). */
@@ -20,6 +22,12 @@ export interface OcclusionOptions extends PerturbationOptions {
   window: number[];
   /** Steps between windows, per dimension or one for all (default 1, captum's). */
   strides?: number | number[];
+  /**
+   * "auto" (default): when the model's receptive fields allow it and the estimated saving is worth it, each
+   * window's pass recomputes the spatially local layers only on a crop around the window (same results, fewer
+   * operations); true: whenever the receptive fields allow it; false: always whole images.
+   */
+  incremental?: "auto" | boolean;
 }
 
 const PERTURBATION_OPTIONS = ["baseline", "perturbationsPerEval"];
@@ -36,15 +44,25 @@ export function occlusion(model: AnyModel, input: tf.Tensor, options: OcclusionO
   if (!options || !Array.isArray(options.window)) {
     throw new TypeError("occlusion needs { window: [height, width] } or [height, width, channels]");
   }
-  checkOptions(options, "occlusion", [...PERTURBATION_OPTIONS, "window", "strides"]);
+  checkOptions(options, "occlusion", [...PERTURBATION_OPTIONS, "window", "strides", "incremental"]);
+  const incremental = options.incremental ?? "auto";
+  if (incremental !== "auto" && typeof incremental !== "boolean") {
+    throw new TypeError(`incremental must be "auto", true or false, got ${String(incremental)}`);
+  }
   const label = `Occlusion (window ${options.window.join("x")})`;
   return run(model, input, options, "occlusion", label, (p) => {
-    const windows = slidingWindows(
-      p.x.shape.slice(1) as [number, number, number],
-      options.window,
-      options.strides,
-    );
-    return { attributions: ablate(p, options, () => windows, "mean") };
+    const [h, w, c] = p.x.shape.slice(1);
+    const windows = slidingWindows([h, w, c], options.window, options.strides);
+    const plan: PlanOutcome =
+      incremental === false
+        ? { reason: "incremental: false" }
+        : planIncremental(p, windowBoxes(windows, w, c), incremental === true);
+    const levels = "levels" in plan ? plan.levels : undefined;
+    const computedBy =
+      "levels" in plan
+        ? `incremental: crops through ${plan.levels.map((l) => l.node.name).join(", ")}, then whole activations`
+        : `whole images (${plan.reason})`;
+    return { attributions: ablate(p, options, () => windows, "mean", levels), computedBy };
   });
 }
 
@@ -89,22 +107,49 @@ function ablate(
   options: PerturbationOptions,
   perturbationsOf: (sample: number) => Perturbation[],
   spread: "mean" | "sum",
+  levels?: Level[],
 ): tf.Tensor4D {
   const perEval = checkCount(options.perturbationsPerEval, 32, "perturbationsPerEval");
   const base = baselineValues(p.x, options.baseline);
+  // occlusion's windows are the same for every sample
+  const incremental = levels && incrementalScorer(p, levels, perturbationsOf(0), base);
   try {
-    return spreadDrops(p, base, perEval, perturbationsOf, spread);
+    const scorer = incremental?.score ?? wholeImageScorer(p, base, perturbationsOf);
+    return spreadDrops(p, perEval, perturbationsOf, spread, scorer);
   } finally {
+    incremental?.dispose();
     base.dispose();
   }
 }
 
-function spreadDrops(
+/** Scores of perturbed copies of the whole sample, the perturbations' elements set to the baseline. */
+function wholeImageScorer(
   p: Prepared,
   base: tf.Tensor4D,
+  perturbationsOf: (sample: number) => Perturbation[],
+): ChunkScorer {
+  const [, h, w, c] = p.x.shape;
+  const size = h * w * c;
+  return (b, start, rows) =>
+    tf.tidy(() => {
+      const xb = p.x.slice(b, 1);
+      const baseB = base.shape[0] === 1 ? base : base.slice(b, 1);
+      const chunk = perturbationsOf(b).slice(start, start + rows);
+      // a new buffer each time: the backend may read the values only when the tensor is first used
+      const mask = new Uint8Array(rows * size);
+      chunk.forEach((elements, j) => elements.forEach((e) => (mask[j * size + e] = 1)));
+      const m = tf.tensor4d(mask, [rows, h, w, c], "bool");
+      const perturbed = tf.where(m, baseB, xb);
+      return scoreRows(p, perturbed, new Array<number>(rows).fill(b), FAST);
+    });
+}
+
+function spreadDrops(
+  p: Prepared,
   perEval: number,
   perturbationsOf: (sample: number) => Perturbation[],
   spread: "mean" | "sum",
+  scoreChunk: ChunkScorer,
 ): tf.Tensor4D {
   const [batch, h, w, c] = p.x.shape;
   const size = h * w * c;
@@ -116,18 +161,9 @@ function spreadDrops(
     const list = perturbationsOf(b);
     const rows = Math.min(perEval, list.length);
     const scores = tf.tidy(() => {
-      const xb = p.x.slice(b, 1);
-      const baseB = base.shape[0] === 1 ? base : base.slice(b, 1);
       const perChunk: tf.Tensor[] = [];
       for (let start = 0; start < list.length; start += rows) {
-        const chunk = list.slice(start, start + rows);
-        // a new buffer each time: the backend may read the values only when the tensor is first used
-        const mask = new Uint8Array(rows * size);
-        chunk.forEach((elements, j) => elements.forEach((e) => (mask[j * size + e] = 1)));
-        const m = tf.tensor4d(mask, [rows, h, w, c], "bool");
-        const perturbed = tf.where(m, baseB, xb);
-        perChunk.push(scoreRows(p, perturbed, new Array<number>(rows).fill(b), FAST).slice(0, chunk.length));
-        tf.dispose([m, perturbed]);
+        perChunk.push(scoreChunk(b, start, rows).slice(0, Math.min(rows, list.length - start)));
       }
       return tf.concat(perChunk);
     });
