@@ -1,7 +1,7 @@
 // A LayersModel's bias layers (FullGrad's terms): Conv2D layers with a bias and BatchNormalization layers whose
 // output is a feature map, with the bias each adds before its activation (a batch normalisation's folded).
 import { tf } from "../backend";
-import type { Layer } from "../vision/graph";
+import type { Layer } from "../vision/layer-paths";
 
 interface BiasInternals {
   bias?: { read(): tf.Tensor1D } | null;

@@ -2,15 +2,8 @@
 // by the layer-graph walker (vision/graph.ts), which captures or replaces any layer's output without editing the
 // model.
 import { tf } from "../backend";
-import {
-  callLayer,
-  layerPaths,
-  outputDependsOn,
-  resolveLayer,
-  runModel,
-  type Layer,
-  type RunOptions as WalkOptions,
-} from "../vision/graph";
+import { callLayer, runModel, type RunOptions as WalkOptions } from "../vision/graph";
+import { layerPaths, outputDependsOn, resolveLayer, type Layer } from "../vision/layer-paths";
 import { endsInRelu, preRelu } from "../vision/relu";
 import { positiveGradientsOnly } from "./guided";
 import { isBiasLayer, layerBias } from "./layer-bias";

@@ -1,7 +1,7 @@
 // Which layers end in a ReLU, and the value before it: guided backprop gates gradients after every ReLU, and
 // activation maximisation climbs a filter's pre-ReLU value (a filter that is zero everywhere has no gradient).
 import { tf } from "../backend";
-import type { Layer } from "./graph";
+import type { Layer } from "./layer-paths";
 
 const RELU_NAMES = new Set(["relu", "relu6"]);
 const reluCache = new WeakMap<Layer, boolean>();

@@ -1,7 +1,7 @@
 // Tiny models with every topology the graph walker must handle: a chain, a skip connection, a nested model used
 // as a layer, and a layer shared by two calls. Weights come from a seeded generator so results are reproducible.
 import { tf } from "../../src/index";
-import { layerPaths } from "../../src/vision/graph";
+import { layerPaths } from "../../src/vision/layer-paths";
 
 export type Activation = "relu" | "tanh";
 

@@ -1,7 +1,8 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/index";
-import { runModel, resolveLayer, layerPaths } from "../../src/vision/graph";
+import { runModel } from "../../src/vision/graph";
+import { layerPaths, resolveLayer } from "../../src/vision/layer-paths";
 import {
   ALL_MODELS,
   modelFingerprint,

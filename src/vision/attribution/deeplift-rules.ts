@@ -5,7 +5,7 @@
 import { tf } from "../../backend";
 import { GraphModelAdapter, LayersModelAdapter, type InspectableModel, type ModelNode } from "../../model";
 import type { ScoreSource } from "../../model/score-source";
-import type { Layer } from "../graph";
+import type { Layer } from "../layer-paths";
 
 /** Layers that are linear (or the identity) at inference: their gradient already is DeepLIFT's multiplier. */
 const LINEAR = new Set([
