@@ -8,7 +8,7 @@ import { join } from "node:path";
 import * as zmq from "zeromq";
 import type { SendOptions } from "./comms";
 import { toBuffers } from "./comms";
-import { address, SerialSender, writeConnectionFile, type ConnectionInfo } from "./connection";
+import { address, OrderedSender, writeConnectionFile, type ConnectionInfo } from "./connection";
 import { decode, encode, newHeader, type JsonObject, type Message } from "./wire";
 
 export interface StartOptions {
@@ -63,7 +63,7 @@ export class KernelClient {
   defaultTimeoutMs: number | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly session = randomUUID();
-  private readonly senders: Record<"shell" | "control", SerialSender>;
+  private readonly senders: Record<"shell" | "control", OrderedSender>;
   private stderr = "";
   private exitError: Error | undefined;
 
@@ -73,7 +73,7 @@ export class KernelClient {
     private readonly sockets: { shell: zmq.Dealer; control: zmq.Dealer; iopub: zmq.Subscriber },
     private readonly workDir: string,
   ) {
-    this.senders = { shell: new SerialSender(sockets.shell), control: new SerialSender(sockets.control) };
+    this.senders = { shell: new OrderedSender(sockets.shell), control: new OrderedSender(sockets.control) };
     KernelClient.running.add(this);
     this.process.stderr?.on(
       "data",

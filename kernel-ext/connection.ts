@@ -89,26 +89,15 @@ export async function writeConnectionFile(path: string): Promise<ConnectionInfo>
 
 type Sendable = { send(frames: Buffer[]): Promise<void> };
 
-/** zeromq 6 allows one pending send per socket; this chains them so callers may send from anywhere. */
-export class SerialSender {
-  private last: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: Socket) {}
-
-  send(frames: Buffer[]): Promise<void> {
-    const sending = this.last.then(() => (this.socket as unknown as Sendable).send(frames));
-    this.last = sending.catch(() => undefined);
-    return sending;
-  }
-}
-
 /**
- * For the kernel's PUB and ROUTER sockets, which never block: a send starts synchronously, so a cell that then
- * blocks the event loop (an endless loop) cannot hold back the `busy`/`execute_input` published just before it.
- * zeromq sends at most 512 messages in one turn of the event loop and then throws EBUSY at once (a cell printing
- * a thousand lines): from then on, messages queue here in order and go out as the socket frees up, so that
- * nothing is lost or overtaken (an `idle` ahead of the output it closes would hide that output).
+ * Sends on one socket in call order, from anywhere (zeromq 6 allows one pending send per socket). A send starts
+ * synchronously while the socket takes it, so a kernel cell that then blocks the event loop (an endless loop)
+ * cannot hold back the `busy`/`execute_input` published just before it. Once zeromq says EBUSY (a pending send,
+ * or 512 messages in one turn of the event loop: a cell printing a thousand lines), messages queue here and go
+ * out as the socket frees up, so that nothing is lost or overtaken (an `idle` ahead of the output it closes would
+ * hide that output).
  */
-export class ImmediateSender {
+export class OrderedSender {
   private inFlight: Promise<unknown> = Promise.resolve();
   private queued = 0;
   constructor(private readonly socket: Socket) {}

@@ -6,7 +6,7 @@ import * as zmq from "zeromq";
 import { setDisplaySink } from "../src/display";
 import { setInteractiveLoader } from "../src/interactive";
 import { comms, toBuffers, type SendOptions } from "./comms";
-import { address, readConnectionFile, ImmediateSender, type ConnectionInfo } from "./connection";
+import { address, readConnectionFile, OrderedSender, type ConnectionInfo } from "./connection";
 import { CellRunner, describeThrown } from "./execution";
 import { recordInput, type History } from "./history";
 import { installInputFunctions, StdinChannel } from "./stdin";
@@ -15,7 +15,7 @@ import { decode, encode, newHeader, type Header, type JsonObject, type Message }
 
 interface QueuedExecution {
   request: Message;
-  reply: ImmediateSender;
+  reply: OrderedSender;
   /** Set when an earlier cell failed while this one was waiting (execute_request.stop_on_error). */
   aborted: boolean;
 }
@@ -33,7 +33,7 @@ export class Kernel {
     iopub: new zmq.Publisher({ sendHighWaterMark: 0 }),
     hb: new zmq.Reply(),
   };
-  private readonly iopub = new ImmediateSender(this.sockets.iopub);
+  private readonly iopub = new OrderedSender(this.sockets.iopub);
   private readonly queue: QueuedExecution[] = [];
   private draining = false;
   private executionCount = 0;
@@ -113,7 +113,7 @@ export class Kernel {
     this.iopub.send(frames).catch((error) => this.log(`iopub send failed: ${error}`));
   }
 
-  reply(request: Message, sender: ImmediateSender, msgType: string, content: JsonObject): Promise<void> {
+  reply(request: Message, sender: OrderedSender, msgType: string, content: JsonObject): Promise<void> {
     const frames = encode(this.info.key, {
       identities: request.identities,
       header: newHeader(msgType, this.session),
@@ -147,7 +147,7 @@ export class Kernel {
   }
 
   private async serve(socket: zmq.Router): Promise<void> {
-    const sender = new ImmediateSender(socket);
+    const sender = new OrderedSender(socket);
     for await (const frames of socket) {
       let message: Message;
       try {
@@ -167,7 +167,7 @@ export class Kernel {
   }
 
   /** Everything but execution is answered at once, even while a cell runs (widgets talk during training). */
-  private async handleNow(request: Message, sender: ImmediateSender): Promise<void> {
+  private async handleNow(request: Message, sender: OrderedSender): Promise<void> {
     await this.context.run(request.header, async () => {
       this.publish("status", { execution_state: "busy" });
       try {
@@ -180,7 +180,7 @@ export class Kernel {
     });
   }
 
-  private enqueue(request: Message, reply: ImmediateSender): void {
+  private enqueue(request: Message, reply: OrderedSender): void {
     this.queue.push({ request, reply, aborted: false });
     if (!this.draining) void this.drain();
   }

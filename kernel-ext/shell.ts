@@ -1,7 +1,7 @@
 // Answers every shell/control request except execute_request (queued by the kernel). Completion, inspection
 // and is_complete are tslab's converter's, computed in the TypeScript worker (typecheck.ts).
 import { comms, type CommMessage } from "./comms";
-import type { ImmediateSender } from "./connection";
+import type { OrderedSender } from "./connection";
 import type { CellRunner } from "./execution";
 import { answerHistory, type History } from "./history";
 import type { Kernel } from "./kernel";
@@ -17,7 +17,7 @@ export class ShellHandlers {
     private readonly history: History,
   ) {}
 
-  async handle(request: Message, sender: ImmediateSender): Promise<void> {
+  async handle(request: Message, sender: OrderedSender): Promise<void> {
     const type = request.header.msg_type;
     const { code, cursor_pos } = request.content as CodeRequest;
     const [source, cursor] = [String(code ?? ""), Number(cursor_pos ?? String(code ?? "").length)];

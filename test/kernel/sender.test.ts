@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as zmq from "zeromq";
-import { ImmediateSender } from "../../kernel-ext/connection";
+import { OrderedSender } from "../../kernel-ext/connection";
 import { content, ofType, startKernel, stdout } from "./helpers";
 
-test("ImmediateSender: 3000 messages sent in one turn all arrive, in order", async () => {
+test("OrderedSender: 3000 messages sent in one turn all arrive, in order", async () => {
   const publisher = new zmq.Publisher({ sendHighWaterMark: 0 });
   const subscriber = new zmq.Subscriber({ receiveHighWaterMark: 0 });
   try {
@@ -14,7 +14,7 @@ test("ImmediateSender: 3000 messages sent in one turn all arrive, in order", asy
     subscriber.connect(publisher.lastEndpoint!);
     subscriber.subscribe();
     await new Promise((resolve) => setTimeout(resolve, 200)); // the subscription reaches the publisher
-    const sender = new ImmediateSender(publisher);
+    const sender = new OrderedSender(publisher);
     const count = 3000;
     const sends = Array.from({ length: count }, (_, i) => sender.send([Buffer.from(String(i))]));
     await Promise.all(sends);
