@@ -7,6 +7,7 @@ import { layerPaths, outputDependsOn, resolveLayer, type Layer } from "../vision
 import { endsInRelu, preRelu } from "../vision/relu";
 import { positiveGradientsOnly } from "./guided";
 import { isBiasLayer, layerBias } from "./layer-bias";
+import { foldedCall, foldedInferenceCall, planFolds } from "./folded-convs";
 import { probed } from "./probes";
 import type {
   BiasNode,
@@ -91,11 +92,12 @@ export class LayersModelAdapter implements InspectableModel {
       return { outputs: this.predict(inputs), captured: [] };
     }
     const capture = (options.capture ?? []).map((n) => this.layerOf(n));
+    const fed = options.feed ? this.layerOf(options.feed.node) : null;
     const walk: WalkOptions = {
       capture,
       stopAfterCapture: options.capturesOnly,
       substitute: options.feed && { layer: this.layerOf(options.feed.node), value: options.feed.value },
-      callLayer: this.callHook(options, capture),
+      callLayer: this.callHook(options, capture, fed),
     };
     return runModel(this.source, inputs, walk);
   }
@@ -154,11 +156,11 @@ export class LayersModelAdapter implements InspectableModel {
   }
 
   /** Guided ReLUs, pre-ReLU captures and gradient probes are each a different way of calling some layers. */
-  private callHook(options: RunOptions, capture: Layer[]): WalkOptions["callLayer"] {
+  private callHook(options: RunOptions, capture: Layer[], fed: Layer | null): WalkOptions["callLayer"] {
     if (options.probes) {
       if (options.guided || options.preRelu || options.override)
         throw new Error("a run takes probes alone, not with guided, preRelu or override");
-      return this.probeHook(options.probes);
+      return this.probeHook(options.probes, new Set(fed ? [...capture, fed] : capture));
     }
     const override = options.override;
     if (override) {
@@ -169,7 +171,11 @@ export class LayersModelAdapter implements InspectableModel {
         return override.call(this.nodeOf(layer), inputs, own);
       };
     }
-    if (!options.guided && !options.preRelu) return undefined;
+    if (!options.guided && !options.preRelu) {
+      // nobody differentiates this run: batch norms fold into the convolutions before them
+      const touched = new Set(fed ? [...capture, fed] : capture);
+      return options.inferenceOnly ? foldedInferenceCall(planFolds(this.source, touched)) : undefined;
+    }
     return (layer, inputs, defaultCall) => {
       if (options.preRelu && capture.includes(layer)) {
         const before = preRelu(layer, inputs);
@@ -181,18 +187,23 @@ export class LayersModelAdapter implements InspectableModel {
     };
   }
 
-  /** Each probed layer's pre-activation output passes through a probe (once: a shared layer's first call). */
-  private probeHook(probes: GradientProbe[]): WalkOptions["callLayer"] {
+  /**
+   * Each probed layer's pre-activation gradient goes to its probes (a shared layer's first call only). Conv2D →
+   * BatchNormalization → ReLU chains run folded into one fused op (folded-convs.ts); layers the run captures or
+   * feeds are not folded.
+   */
+  private probeHook(probes: GradientProbe[], touched: Set<Layer>): WalkOptions["callLayer"] {
     const byLayer = new Map<Layer, GradientProbe[]>();
     for (const p of probes)
       byLayer.set(this.layerOf(p.node), [...(byLayer.get(this.layerOf(p.node)) ?? []), p]);
-    const done = new Set<Layer>();
-    return (layer, inputs, defaultCall) => {
-      const at = byLayer.get(layer);
-      if (!at || done.has(layer)) return defaultCall();
-      done.add(layer);
-      const receive = (g: tf.Tensor) => at.forEach((p, i) => p.receive(i === 0 ? g : tf.keep(g.clone())));
-      return callLayer(layer, inputs, (z) => probed(z, receive));
-    };
+    const receivers = new Map(
+      [...byLayer].map(([layer, at]) => [
+        layer,
+        (g: tf.Tensor) => at.forEach((p, i) => p.receive(i === 0 ? g : tf.keep(g.clone()))),
+      ]),
+    );
+    return foldedCall(planFolds(this.source, touched), receivers, (layer, inputs, receive) =>
+      callLayer(layer, inputs, (z) => probed(z, receive)),
+    );
   }
 }

@@ -86,7 +86,9 @@ export interface RunOptions {
   /**
    * The caller will not differentiate this run and wants only the outputs: the adapter may take the model's
    * fastest inference path (a LayersModel's predictOnBatch, which frees activations as it goes and uses fused
-   * kernels; a GraphModel's execute already is). Ignored when nodes are captured, fed or guided.
+   * kernels; a GraphModel's execute already is). With nodes captured or fed, a LayersModel's walked run folds each
+   * Conv2D → BatchNormalization (→ ReLU) chain no one reads in between into one fused convolution. Ignored when
+   * guided.
    */
   inferenceOnly?: boolean;
   /** Nodes computed by the caller's function instead of the model's own op (not combined with `guided`). */

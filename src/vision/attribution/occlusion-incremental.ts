@@ -6,6 +6,9 @@ import { tf } from "../../backend";
 import { scoreRows, type Prepared } from "./common";
 import type { Level } from "./occlusion-plan";
 
+// nothing here is differentiated: a LayersModel's walked runs fold batch norms into convolutions
+const FAST = { inferenceOnly: true };
+
 /** Scores [rows] of windows `start … start + rows − 1` of sample `b` (indices past the list: window 0). */
 export type ChunkScorer = (b: number, start: number, rows: number) => tf.Tensor1D;
 
@@ -26,7 +29,8 @@ export function incrementalScorer(
     if (clean) tf.dispose(clean.flat);
     const flat = tf.tidy(() => {
       const xb = p.x.slice(b, 1);
-      const captured = p.model.run([xb], { capture: levels.map((l) => l.node), capturesOnly: true }).captured;
+      const capture = levels.map((l) => l.node);
+      const captured = p.model.run([xb], { capture, capturesOnly: true, ...FAST }).captured;
       return captured.map((t) => t.reshape([-1, t.shape[3] as number]) as tf.Tensor2D);
     });
     clean = { sample: b, flat };
@@ -45,6 +49,7 @@ export function incrementalScorer(
           ...options,
           capture: [levels[k].node],
           capturesOnly: true,
+          ...FAST,
         });
         const out = run.captured[0];
         const channels = out.shape[3] as number;
@@ -58,7 +63,10 @@ export function incrementalScorer(
         input = tf.gather(stacked, tf.tensor1d(index, "int32")).reshape([rows, size[0], size[1], channels]);
       }
       const last = levels[levels.length - 1].node;
-      return scoreRows(p, xb, new Array<number>(rows).fill(b), { feed: { node: last, value: input } });
+      return scoreRows(p, xb, new Array<number>(rows).fill(b), {
+        feed: { node: last, value: input },
+        ...FAST,
+      });
     });
   };
   return { score, dispose: () => clean && tf.dispose(clean.flat) };

@@ -2,7 +2,8 @@
 // bias node (a convolution with a bias, a batch normalisation, whose bias is β − μ·γ/√(σ²+ε)), |b ⊙ ∂y/∂z| with z
 // the node's output before its activation; each channel min-max scaled and resized to the input, summed,
 // min-maxed. All the gradients come from ONE forward and ONE backward pass: the model interface puts a gradient
-// probe at each bias node (RunOptions.probes), so LayersModels and GraphModels (fused convs) alike.
+// probe at each bias node (RunOptions.probes), so LayersModels and GraphModels (fused convs) alike; a LayersModel's
+// probed run folds its batch norms into the convolutions before them (model/folded-convs.ts).
 import { tf } from "../../backend";
 import { inspectModel, type AnyModel, type BiasNode, type GradientProbe } from "../../model";
 import { explainGradientFailure } from "../../model/gradient-errors";
