@@ -1,13 +1,13 @@
 // FullGrad's one backward pass on a LayersModel, made cheap. Walked layer by layer, a Conv2D → BatchNormalization
 // → ReLU chain is three ops forward and, back, a transposed convolution plus the batch norm's and the ReLU's
-// gradients, and tfjs-node's ReLU gradient (`step`) alone is five kernels (IsNan, Greater, Fill, Select…) over the
-// whole activation. In inference mode a batch norm is an affine map per channel, so it folds into the convolution's
-// kernel and bias (exact up to rounding): the chain becomes one fused convolution forward, and back one product
-// with sign(y) and one transposed convolution. The gradient at the batch norm's output, which FullGrad's bias term
-// needs, is the product on the way. ReLUs outside such chains get the same two-kernel gradient.
+// gradients. In inference mode a batch norm is an affine map per channel, so it folds into the convolution's kernel
+// and bias (exact up to rounding): the chain becomes one fused convolution forward, and back one product with
+// sign(y) and one transposed convolution. The gradient at the batch norm's output, which FullGrad's bias term
+// needs, is the product on the way.
 import { tf } from "../backend";
 import type { RunOptions as WalkOptions } from "../vision/graph";
 import { layerPaths, type Layer } from "../vision/layer-paths";
+import { isPlainRelu } from "../vision/relu";
 
 type Receive = (gradient: tf.Tensor) => void;
 
@@ -69,7 +69,7 @@ export function planFolds(model: tf.LayersModel, touched: Set<Layer>): FoldPlan 
 
 /**
  * The layer walker's hook for a probed run: units run fused, each hands the gradient at its probed layers' outputs
- * (before the ReLU) to their receivers; other ReLUs take the cheap gradient; anything else is called as usual.
+ * (before the ReLU) to their receivers; anything else is called as usual.
  * `receivers` by layer, for each layer's first call only (a shared layer's later calls are not probed).
  */
 export function foldedCall(
@@ -89,7 +89,6 @@ export function foldedCall(
     }
     const receive = first ? receivers.get(layer) : undefined;
     if (receive) return otherwise(layer, inputs, receive);
-    if (isPlainRelu(layer) && inputs.length === 1) return reluWithSignGradient(inputs[0]);
     return defaultCall();
   };
 }
@@ -164,13 +163,6 @@ function foldedWeights({ conv: layer, batchNorm }: Unit) {
   };
 }
 
-/** relu with d/dz = dy·sign(y): two kernels back instead of tfjs-node's seven for `step`. */
-const reluWithSignGradient = tf.customGrad(((z: tf.Tensor, save: (tensors: tf.Tensor[]) => void) => {
-  const y = tf.relu(z);
-  save([y]);
-  return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])) };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (z: tf.Tensor) => tf.Tensor;
-
 function foldableConv(layer: Layer): boolean {
   if (layer.getClassName() !== "Conv2D" || layer.inboundNodes.length !== 1) return false;
   const conv = layer as unknown as ConvInternals;
@@ -193,13 +185,6 @@ function foldableBatchNorm(layer: Layer): boolean {
 function activationOf(layer: Layer): string {
   const activation = (layer as unknown as ConvInternals).activation;
   return activation ? activation.getClassName().toLowerCase() : "linear";
-}
-
-/** A ReLU layer without a cap or threshold, or Activation("relu"). */
-function isPlainRelu(layer: Layer): boolean {
-  const name = layer.getClassName();
-  if (name === "ReLU") return (layer.getConfig() as { maxValue?: number | null }).maxValue == null;
-  return name === "Activation" && activationOf(layer) === "relu";
 }
 
 /** The one layer that reads this layer's one output, or null. */

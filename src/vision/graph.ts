@@ -13,6 +13,7 @@ import {
   type Layer,
   type LayerRef,
 } from "./layer-paths";
+import { isPlainRelu, reluWithSignGradient } from "./relu";
 
 export interface RunOptions {
   /** Layers whose outputs to return, in this order (a shared layer: its first call). */
@@ -213,7 +214,7 @@ interface Conv2DInternals {
   strides: [number, number];
   padding: "valid" | "same";
   dilationRate: number | [number, number];
-  activation: { apply(x: tf.Tensor): tf.Tensor } | null;
+  activation: { apply(x: tf.Tensor): tf.Tensor; getClassName(): string } | null;
 }
 
 /**
@@ -240,7 +241,8 @@ export function callLayer(
       );
       if (conv.bias) y = tf.add(y, conv.bias.read());
       if (atPreActivation) y = atPreActivation(y);
-      return conv.activation ? conv.activation.apply(y) : y;
+      if (!conv.activation) return y;
+      return conv.activation.getClassName() === "relu" ? reluWithSignGradient(y) : conv.activation.apply(y);
     }
   }
   if (atPreActivation && hasActivation(layer)) {
@@ -249,6 +251,7 @@ export function callLayer(
         "cannot be reached without editing the model",
     );
   }
+  if (!atPreActivation && !Array.isArray(x) && isPlainRelu(layer)) return reluWithSignGradient(x);
   const out = layer.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
   return atPreActivation && !Array.isArray(out) ? atPreActivation(out) : out;
 }

@@ -17,6 +17,26 @@ export function endsInRelu(layer: Layer): boolean {
   return known;
 }
 
+/** A ReLU layer without a cap, or Activation("relu"): y = max(z, 0) and nothing else. */
+export function isPlainRelu(layer: Layer): boolean {
+  const name = layer.getClassName();
+  if (name === "ReLU") return (layer.getConfig() as { maxValue?: number | null }).maxValue == null;
+  return (
+    name === "Activation" && String((layer.getConfig() as { activation?: unknown }).activation) === "relu"
+  );
+}
+
+/**
+ * max(z, 0) whose gradient is dy·sign(y): two kernels back. tfjs's own relu gradient is dy·step(z), and
+ * tfjs-node's `step` alone is five kernels over the whole activation (IsNan, Greater, Fill, Select…), the
+ * costliest op of a ResNet's backward pass after the convolutions. Same values: sign(y) is 1 where z > 0, else 0.
+ */
+export const reluWithSignGradient = tf.customGrad(((z: tf.Tensor, save: (tensors: tf.Tensor[]) => void) => {
+  const y = tf.relu(z);
+  save([y]);
+  return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])) };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (z: tf.Tensor) => tf.Tensor;
+
 interface LinearInternals {
   kernel: { read(): tf.Tensor };
   bias: { read(): tf.Tensor } | null;
