@@ -102,7 +102,9 @@ export function foldedInferenceCall(plan: FoldPlan): NonNullable<WalkOptions["ca
   return (layer, inputs, defaultCall) => {
     if (plan.passThrough.has(layer)) return inputs[0];
     const unit = plan.unitAt.get(layer);
-    return unit ? tf.tidy(() => fusedForward(unit, inputs[0] as tf.Tensor4D)) : defaultCall();
+    if (unit) return tf.tidy(() => fusedForward(unit, inputs[0] as tf.Tensor4D));
+    // no tape: a plain relu, without the custom gradient the walker gives it
+    return isPlainRelu(layer) && inputs.length === 1 ? tf.relu(inputs[0]) : defaultCall();
   };
 }
 
