@@ -22,7 +22,7 @@ export function incrementalScorer(
   windows: Int32Array[],
   base: tf.Tensor4D,
 ): { score: ChunkScorer; dispose(): void } {
-  const [, h, w, c] = p.x.shape;
+  const [, , w, c] = p.x.shape;
   let clean: { sample: number; flat: tf.Tensor2D[] } | null = null;
   const cleanOf = (b: number) => {
     if (clean?.sample === b) return clean.flat;
@@ -42,7 +42,7 @@ export function incrementalScorer(
     return tf.tidy(() => {
       const xb = p.x.slice(b, 1);
       const baseB = base.shape[0] === 1 ? base : base.slice(b, 1);
-      let input = perturbedCrops(xb, baseB, levels[0], ids, windows, [h, w, c]);
+      let input = perturbedCrops(xb, baseB, levels[0], ids, windows, [w, c]);
       for (let k = 0; k < levels.length; k++) {
         const options = k === 0 ? {} : { feed: { node: levels[k - 1].node, value: input } };
         const run = p.model.run(k === 0 ? [input] : [xb], {
@@ -79,7 +79,7 @@ function perturbedCrops(
   level: Level,
   ids: number[],
   windows: Int32Array[],
-  [h, w, c]: number[],
+  [w, c]: number[],
 ): tf.Tensor4D {
   const [ch, cw] = level.crop;
   const mask = new Uint8Array(ids.length * ch * cw * c);
