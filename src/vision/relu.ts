@@ -28,7 +28,7 @@ export function isPlainRelu(layer: Layer): boolean {
 
 /**
  * max(z, 0) whose gradient is dy·sign(y): two kernels back. tfjs's own relu gradient is dy·step(z), and
- * tfjs-node's `step` alone is five kernels over the whole activation (IsNan, Greater, Fill, Select…), the
+ * tfjs-node's `step` alone is six kernels over the whole activation (IsNan, Greater, two Fills, two Selects), the
  * costliest op of a ResNet's backward pass after the convolutions. Same values: sign(y) is 1 where z > 0, else 0.
  */
 export const reluWithSignGradient = tf.customGrad(((z: tf.Tensor, save: (tensors: tf.Tensor[]) => void) => {
