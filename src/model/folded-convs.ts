@@ -5,22 +5,11 @@
 // sign(y) and one transposed convolution. The gradient at the batch norm's output, which FullGrad's bias term
 // needs, is the product on the way.
 import { tf } from "../backend";
-import type { RunOptions as WalkOptions } from "../vision/graph";
+import type { Conv2DInternals, RunOptions as WalkOptions } from "../vision/graph";
 import { layerPaths, type Layer } from "../vision/layer-paths";
 import { isPlainRelu } from "../vision/relu";
 
 type Receive = (gradient: tf.Tensor) => void;
-
-interface ConvInternals {
-  rank: number;
-  dataFormat: string;
-  kernel: { read(): tf.Tensor4D };
-  bias: { read(): tf.Tensor1D } | null;
-  strides: [number, number];
-  padding: "valid" | "same";
-  dilationRate: number | number[];
-  activation: { getClassName(): string } | null;
-}
 
 interface BatchNormInternals {
   axis: number;
@@ -109,7 +98,7 @@ export function foldedInferenceCall(plan: FoldPlan): NonNullable<WalkOptions["ca
 }
 
 function fusedForward(unit: Unit, x: tf.Tensor4D, weights = foldedWeights(unit)): tf.Tensor4D {
-  const conv = unit.conv as unknown as ConvInternals;
+  const conv = unit.conv as unknown as Conv2DInternals;
   const { filter, bias } = weights;
   const activation = unit.relu ? "relu" : "linear";
   return tf.fused.conv2d({ x, filter, bias, strides: conv.strides, pad: conv.padding, activation });
@@ -117,7 +106,7 @@ function fusedForward(unit: Unit, x: tf.Tensor4D, weights = foldedWeights(unit))
 
 /** The unit's forward pass as one custom-gradient op (its saved tensors outlive the walker's tidy). */
 function runUnit(unit: Unit, x: tf.Tensor4D, atConv?: Receive, atBatchNorm?: Receive): tf.Tensor {
-  const conv = unit.conv as unknown as ConvInternals;
+  const conv = unit.conv as unknown as Conv2DInternals;
   const weights = foldedWeights(unit);
   const { filter, scale } = weights;
   const op = tf.customGrad(((input: tf.Tensor4D, save: (tensors: tf.Tensor[]) => void) => {
@@ -147,7 +136,7 @@ function runUnit(unit: Unit, x: tf.Tensor4D, atConv?: Receive, atBatchNorm?: Rec
 
 /** W·s and (b − μ)·s + β with s = γ/√(σ²+ε): the batch norm folded into the convolution. */
 function foldedWeights({ conv: layer, batchNorm }: Unit) {
-  const conv = layer as unknown as ConvInternals;
+  const conv = layer as unknown as Conv2DInternals;
   const kernel = conv.kernel.read();
   const bias = conv.bias?.read();
   if (!batchNorm) return { filter: kernel, bias, scale: null };
@@ -167,7 +156,7 @@ function foldedWeights({ conv: layer, batchNorm }: Unit) {
 
 function foldableConv(layer: Layer): boolean {
   if (layer.getClassName() !== "Conv2D" || layer.inboundNodes.length !== 1) return false;
-  const conv = layer as unknown as ConvInternals;
+  const conv = layer as unknown as Conv2DInternals;
   const dilation = [conv.dilationRate].flat();
   const activation = activationOf(layer);
   return (
@@ -185,7 +174,7 @@ function foldableBatchNorm(layer: Layer): boolean {
 }
 
 function activationOf(layer: Layer): string {
-  const activation = (layer as unknown as ConvInternals).activation;
+  const activation = (layer as unknown as Conv2DInternals).activation;
   return activation ? activation.getClassName().toLowerCase() : "linear";
 }
 

@@ -206,7 +206,8 @@ function remember(plan: Plan, layer: Layer, value: tf.Tensor | undefined): void 
   if (value && plan.capture.includes(layer) && !plan.captured.has(layer)) plan.captured.set(layer, value);
 }
 
-interface Conv2DInternals {
+/** What a tfjs-layers Conv2D holds (not in its public typings). */
+export interface Conv2DInternals {
   rank: number;
   dataFormat: string;
   kernel: { read(): tf.Tensor4D };

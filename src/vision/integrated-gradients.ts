@@ -7,6 +7,7 @@ import {
   allButFirst,
   checkCount,
   chunkRows,
+  copyChunks,
   cleanScores,
   differentiable,
   inputGradients,
@@ -69,9 +70,7 @@ export function integratedGradients(
     const bases = baselines(p, options.baseline);
     const diffs = p.xs.map((x, i) => tf.sub(x, bases[i]));
     let totals: tf.Tensor[] = p.xs.map((x) => tf.zerosLike(x));
-    const perPass = Math.max(1, Math.floor(batchSize / batch));
-    for (let s0 = 0; s0 < steps; s0 += perPass) {
-      const ss = range(Math.min(perPass, steps - s0)).map((i) => s0 + i);
+    for (const ss of copyChunks(steps, batchSize, batch)) {
       const next = tf.tidy(() => {
         const rows = chunkRows(p, ss, (_x, i, s) => tf.add(bases[i], tf.mul(diffs[i], alphas[s])));
         const { grads } = inputGradients(

@@ -194,6 +194,18 @@ export function run(
 
 export const allButFirst = (x: tf.Tensor) => range(x.rank).slice(1);
 
+/**
+ * The copies of the batch (0 … count − 1) in groups of at most ⌊batchSize / batch⌋: one group per pass, so a pass
+ * differentiates at most `batchSize` rows (at least one copy).
+ */
+export function copyChunks(count: number, batchSize: number, batch: number): number[][] {
+  const perPass = Math.max(1, Math.floor(batchSize / batch));
+  const chunks: number[][] = [];
+  for (let first = 0; first < count; first += perPass)
+    chunks.push(range(Math.min(perPass, count - first)).map((i) => first + i));
+  return chunks;
+}
+
 /** Rows for a chunk: copies of the batch, one per entry of `ks`, each made by `row(input, inputIndex, k)`. */
 export function chunkRows(
   p: Prepared,

@@ -9,6 +9,7 @@ import {
   batchGradients,
   checkCount,
   chunkRows,
+  copyChunks,
   inputGradients,
   range,
   run,
@@ -86,9 +87,7 @@ export function smoothGrad(
     );
     let sums: tf.Tensor[] = p.xs.map((x) => tf.zerosLike(x));
     let squares: tf.Tensor[] = p.xs.map((x) => tf.zerosLike(x));
-    const perPass = Math.max(1, Math.floor(batchSize / batch));
-    for (let k0 = 0; k0 < copies; k0 += perPass) {
-      const ks = range(Math.min(perPass, copies - k0)).map((i) => k0 + i);
+    for (const ks of copyChunks(copies, batchSize, batch)) {
       const next = tf.tidy(() => {
         const rows = chunkRows(p, ks, (x, i, k) => tf.add(x, noiseFor(x, sigmas[i], seed, k, i)));
         const { grads } = inputGradients(
