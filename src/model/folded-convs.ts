@@ -5,20 +5,11 @@
 // sign(y) and one transposed convolution. The gradient at the batch norm's output, which FullGrad's bias term
 // needs, is the product on the way.
 import { tf } from "../backend";
-import type { Conv2DInternals, RunOptions as WalkOptions } from "../vision/graph";
+import type { BatchNormInternals, Conv2DInternals, RunOptions as WalkOptions } from "../vision/graph";
 import { layerPaths, type Layer } from "../vision/layer-paths";
 import { isPlainRelu } from "../vision/relu";
 
 type Receive = (gradient: tf.Tensor) => void;
-
-interface BatchNormInternals {
-  axis: number;
-  gamma: { read(): tf.Tensor1D } | null;
-  beta: { read(): tf.Tensor1D } | null;
-  movingMean: { read(): tf.Tensor1D };
-  movingVariance: { read(): tf.Tensor1D };
-  epsilon: number;
-}
 
 /** One fused convolution: a Conv2D, the batch norm folded into it (if any) and a ReLU (if any, last). */
 interface Unit {

@@ -253,6 +253,8 @@ export function callLayer(
     );
   }
   if (!atPreActivation && !Array.isArray(x) && isPlainRelu(layer)) return reluWithSignGradient(x);
+  const normalised = !Array.isArray(x) && batchNormWithAllInputs(layer, x);
+  if (normalised) return atPreActivation ? atPreActivation(normalised) : normalised;
   const out = layer.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
   return atPreActivation && !Array.isArray(out) ? atPreActivation(out) : out;
 }
@@ -260,4 +262,37 @@ export function callLayer(
 function hasActivation(layer: Layer): boolean {
   const activation = (layer as unknown as { activation?: { getClassName?(): string } | null }).activation;
   return !!activation && activation.getClassName?.() !== "linear";
+}
+
+/** What a tfjs-layers BatchNormalization holds (not in its public typings). */
+export interface BatchNormInternals {
+  axis: number;
+  gamma: { read(): tf.Tensor1D } | null;
+  beta: { read(): tf.Tensor1D } | null;
+  movingMean: { read(): tf.Tensor1D };
+  movingVariance: { read(): tf.Tensor1D };
+  epsilon: number;
+}
+
+/**
+ * A BatchNormalization (channels last) without γ or β (Keras' `scale=False`, as in InceptionV3), in inference
+ * mode, with ones or zeros in their place; false for any other layer. tfjs-layers passes the missing one on as
+ * undefined, and tfjs's batchNorm gradient saves it for the backward pass, which then fails on every gradient
+ * through the layer ("Cannot read properties of undefined (reading 'dataId')").
+ */
+function batchNormWithAllInputs(layer: Layer, x: tf.Tensor): tf.Tensor | false {
+  if (layer.getClassName() !== "BatchNormalization") return false;
+  const bn = layer as unknown as BatchNormInternals;
+  if ((bn.gamma && bn.beta) || (bn.axis !== -1 && bn.axis !== x.rank - 1)) return false;
+  const mean = bn.movingMean.read();
+  return tf.tidy(() =>
+    tf.batchNorm(
+      x,
+      mean,
+      bn.movingVariance.read(),
+      bn.beta ? bn.beta.read() : tf.zerosLike(mean),
+      bn.gamma ? bn.gamma.read() : tf.onesLike(mean),
+      bn.epsilon,
+    ),
+  );
 }

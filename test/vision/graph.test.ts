@@ -207,3 +207,29 @@ describe("resolveLayer", () => {
     x.dispose();
   });
 });
+
+test("gradients pass a BatchNormalization without γ or β (Keras' scale=False, center=False)", () => {
+  const net = (scale: boolean, center: boolean) => {
+    const input = tf.input({ shape: [4, 4, 2] });
+    const bn = tf.layers.batchNormalization({ name: "bn", scale, center, epsilon: 1e-3 });
+    const out = tf.layers.flatten().apply(bn.apply(input)) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: out });
+  };
+  const x = tf.randomUniform([1, 4, 4, 2], -1, 1, "float32", 3);
+  const mean = tf.tensor1d([0.5, -0.25]);
+  const variance = tf.tensor1d([4, 0.25]);
+  // without γ the gradient of Σ output is 1/√(σ² + ε) per channel, whatever β is
+  const want = tf.tidy(() => tf.mul(tf.onesLike(x), tf.rsqrt(tf.add(variance, 1e-3))));
+  for (const [scale, center] of [
+    [false, true],
+    [false, false],
+    [true, false],
+  ]) {
+    const model = net(scale, center);
+    const weights = [...(scale ? [tf.ones([2])] : []), ...(center ? [tf.zeros([2])] : []), mean, variance];
+    model.getLayer("bn").setWeights(weights);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(runModel(model, v).outputs[0]))(x);
+    assert.ok(maxAbsDiff(g, want) < 1e-6, `scale=${scale}, center=${center}`);
+    g.dispose();
+  }
+});
