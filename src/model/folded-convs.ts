@@ -1,9 +1,10 @@
-// FullGrad's one backward pass on a LayersModel, made cheap. Walked layer by layer, a Conv2D → BatchNormalization
-// → ReLU chain is three ops forward and, back, a transposed convolution plus the batch norm's and the ReLU's
-// gradients. In inference mode a batch norm is an affine map per channel, so it folds into the convolution's kernel
-// and bias (exact up to rounding): the chain becomes one fused convolution forward, and back one product with
-// sign(y) and one transposed convolution. The gradient at the batch norm's output, which FullGrad's bias term
-// needs, is the product on the way.
+// Batch norms folded into the convolutions before them, for the layer walker. Walked layer by layer, a Conv2D →
+// BatchNormalization → ReLU chain is three ops forward and, back, a transposed convolution plus the batch norm's
+// and the ReLU's gradients. In inference mode a batch norm is an affine map per channel, so it folds into the
+// convolution's kernel and bias (exact up to rounding): the chain becomes one fused convolution forward, and back
+// one product with sign(y) and one transposed convolution. FullGrad's probed run uses this: the gradient at the
+// batch norm's output, which its bias term needs, is that product. Inference-only walks (occlusion's crops) use
+// the forward half.
 import { tf } from "../backend";
 import type { BatchNormInternals, Conv2DInternals, RunOptions as WalkOptions } from "../vision/graph";
 import { layerPaths, type Layer } from "../vision/layer-paths";
