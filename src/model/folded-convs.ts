@@ -9,6 +9,7 @@ import { tf } from "../backend";
 import type { BatchNormInternals, Conv2DInternals, RunOptions as WalkOptions } from "../vision/graph";
 import { layerPaths, type Layer } from "../vision/layer-paths";
 import { isPlainRelu } from "../vision/relu";
+import { batchNormAffine } from "./layer-bias";
 
 type Receive = (gradient: tf.Tensor) => void;
 
@@ -126,22 +127,16 @@ function runUnit(unit: Unit, x: tf.Tensor4D, atConv?: Receive, atBatchNorm?: Rec
   return op(x);
 }
 
-/** W·s and (b − μ)·s + β with s = γ/√(σ²+ε): the batch norm folded into the convolution. */
+/** W·s and b·s + shift, with y = x·s + shift the batch norm: the batch norm folded into the convolution. */
 function foldedWeights({ conv: layer, batchNorm }: Unit) {
   const conv = layer as unknown as Conv2DInternals;
   const kernel = conv.kernel.read();
   const bias = conv.bias?.read();
   if (!batchNorm) return { filter: kernel, bias, scale: null };
-  const bn = batchNorm as unknown as BatchNormInternals;
-  const scale = tf.div(
-    bn.gamma ? bn.gamma.read() : tf.scalar(1),
-    tf.sqrt(tf.add(bn.movingVariance.read(), bn.epsilon)),
-  ) as tf.Tensor1D;
-  const shifted = bias ? tf.sub(bias, bn.movingMean.read()) : tf.neg(bn.movingMean.read());
-  const offset = tf.mul(shifted, scale);
+  const { scale, shift } = batchNormAffine(batchNorm);
   return {
     filter: tf.mul(kernel, scale) as tf.Tensor4D,
-    bias: (bn.beta ? tf.add(offset, bn.beta.read()) : offset) as tf.Tensor1D,
+    bias: (bias ? tf.add(tf.mul(bias, scale), shift) : shift) as tf.Tensor1D,
     scale,
   };
 }

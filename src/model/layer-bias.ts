@@ -32,10 +32,22 @@ function isSpatial(layer: Layer): boolean {
 export function layerBias(layer: Layer): tf.Tensor1D {
   const l = layer as unknown as BiasInternals;
   if (layer.getClassName() === "Conv2D") return (l.bias as { read(): tf.Tensor1D }).read().clone();
-  return tf.tidy(() => {
-    const gamma = l.gamma ? l.gamma.read() : tf.scalar(1);
-    const beta = l.beta ? l.beta.read() : tf.scalar(0);
-    const scale = tf.div(gamma, tf.sqrt(tf.add(l.movingVariance.read(), l.epsilon)));
-    return tf.sub(beta, tf.mul(l.movingMean.read(), scale)) as tf.Tensor1D;
-  });
+  return tf.tidy(() => batchNormAffine(layer).shift);
+}
+
+/**
+ * An inference-mode batch norm as the per-channel affine map it is, y = x·scale + shift: scale = γ/√(σ²+ε) and
+ * shift = β − μ·scale (γ = 1 and β = 0 where the layer has none). New tensors.
+ */
+export function batchNormAffine(layer: Layer): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+  const l = layer as unknown as BiasInternals;
+  const scale = tf.div(
+    l.gamma ? l.gamma.read() : tf.scalar(1),
+    tf.sqrt(tf.add(l.movingVariance.read(), l.epsilon)),
+  ) as tf.Tensor1D;
+  const shift = tf.sub(
+    l.beta ? l.beta.read() : tf.scalar(0),
+    tf.mul(l.movingMean.read(), scale),
+  ) as tf.Tensor1D;
+  return { scale, shift };
 }

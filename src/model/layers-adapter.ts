@@ -92,12 +92,14 @@ export class LayersModelAdapter implements InspectableModel {
       return { outputs: this.predict(inputs), captured: [] };
     }
     const capture = (options.capture ?? []).map((n) => this.layerOf(n));
-    const fed = options.feed ? this.layerOf(options.feed.node) : null;
+    const fed = options.feed && { layer: this.layerOf(options.feed.node), value: options.feed.value };
+    // layers whose own outputs the run reads or replaces: never folded away
+    const touched = new Set(fed ? [...capture, fed.layer] : capture);
     const walk: WalkOptions = {
       capture,
       stopAfterCapture: options.capturesOnly,
-      substitute: options.feed && { layer: this.layerOf(options.feed.node), value: options.feed.value },
-      callLayer: this.callHook(options, capture, fed),
+      substitute: fed,
+      callLayer: this.callHook(options, capture, touched),
     };
     return runModel(this.source, inputs, walk);
   }
@@ -156,11 +158,11 @@ export class LayersModelAdapter implements InspectableModel {
   }
 
   /** Guided ReLUs, pre-ReLU captures and gradient probes are each a different way of calling some layers. */
-  private callHook(options: RunOptions, capture: Layer[], fed: Layer | null): WalkOptions["callLayer"] {
+  private callHook(options: RunOptions, capture: Layer[], touched: Set<Layer>): WalkOptions["callLayer"] {
     if (options.probes) {
       if (options.guided || options.preRelu || options.override)
         throw new Error("a run takes probes alone, not with guided, preRelu or override");
-      return this.probeHook(options.probes, new Set(fed ? [...capture, fed] : capture));
+      return this.probeHook(options.probes, touched);
     }
     const override = options.override;
     if (override) {
@@ -173,7 +175,6 @@ export class LayersModelAdapter implements InspectableModel {
     }
     if (!options.guided && !options.preRelu) {
       // nobody differentiates this run: batch norms fold into the convolutions before them
-      const touched = new Set(fed ? [...capture, fed] : capture);
       return options.inferenceOnly ? foldedInferenceCall(planFolds(this.source, touched)) : undefined;
     }
     return (layer, inputs, defaultCall) => {
